@@ -1,0 +1,252 @@
+//! Layered configuration: `config/base.toml`, then `config/{APP_ENVIRONMENT}.toml`,
+//! then `APP_SECTION__KEY` variables, then the plain variables named in api.md
+//! (`DATABASE_URL`, `SMTP_URL`, `MAIL_FROM`, `BASE_URL`, `BIND`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Every setting of the application. Unknown keys are refused at start-up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// HTTP server and public URL.
+    pub application: ApplicationSettings,
+    /// PostgreSQL connection.
+    pub database: DatabaseSettings,
+    /// Outgoing email.
+    pub email: EmailSettings,
+    /// Log output.
+    pub log: LogSettings,
+}
+
+/// `[application]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationSettings {
+    /// `host:port` to listen on. Env: `BIND` or `APP_APPLICATION__BIND`.
+    pub bind: String,
+    /// Public URL used in emails and to decide on `Secure` cookies. Env: `BASE_URL`.
+    pub base_url: String,
+    /// Server key for keyed hashes (survey links, CSRF). Never stored in the database.
+    /// Env: `APP_APPLICATION__SECRET`.
+    pub secret: SecretString,
+    /// Folder holding the Tera templates. Env: `APP_APPLICATION__TEMPLATES_DIR`.
+    pub templates_dir: String,
+    /// Folder holding static assets. Env: `APP_APPLICATION__STATIC_DIR`.
+    pub static_dir: String,
+    /// Largest accepted CSV upload, in megabytes. Env: `APP_APPLICATION__MAX_UPLOAD_MB`.
+    pub max_upload_mb: usize,
+    /// Hours a staff session lasts. Env: `APP_APPLICATION__SESSION_HOURS`.
+    pub session_hours: i64,
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// PostgreSQL URL. Env: `DATABASE_URL`.
+    pub url: SecretString,
+    /// Largest number of pooled connections. Env: `APP_DATABASE__POOL_SIZE`.
+    pub pool_size: usize,
+    /// Seconds to wait for a connection before answering 503. Env: `APP_DATABASE__CONNECT_TIMEOUT_SECS`.
+    pub connect_timeout_secs: u64,
+    /// Longest a single statement may run, in milliseconds. Env: `APP_DATABASE__STATEMENT_TIMEOUT_MS`.
+    pub statement_timeout_ms: u64,
+}
+
+/// `[email]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    /// `smtp://host:port`, `smtps://…`, or empty to write mail to files. Env: `SMTP_URL`.
+    pub smtp_url: SecretString,
+    /// Sender address. Env: `MAIL_FROM`.
+    pub from: String,
+    /// Folder for `.eml` files when no SMTP server is set. Env: `APP_EMAIL__OUTBOX_DIR`.
+    pub outbox_dir: String,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// `json` (production) or `pretty` (local). Env: `APP_LOG__FORMAT`.
+    pub format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Pretty,
+}
+
+const PLAIN_VARIABLES: [(&str, &str); 5] = [
+    ("DATABASE_URL", "database.url"),
+    ("SMTP_URL", "email.smtp_url"),
+    ("MAIL_FROM", "email.from"),
+    ("BASE_URL", "application.base_url"),
+    ("BIND", "application.bind"),
+];
+
+impl Settings {
+    /// Loads settings from `dir` for `APP_ENVIRONMENT` (default `local`) and the process environment.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::load_from(dir, &vars)
+    }
+
+    /// Loads settings from `dir` with `vars` standing in for the process environment.
+    pub fn load_from(dir: &Path, vars: &HashMap<String, String>) -> anyhow::Result<Self> {
+        let environment = vars.get("APP_ENVIRONMENT").map_or("local", String::as_str);
+        if !matches!(environment, "local" | "production") {
+            anyhow::bail!("APP_ENVIRONMENT must be `local` or `production`, not `{environment}`");
+        }
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from(dir.join("base.toml")))
+            .add_source(config::File::from(dir.join(format!("{environment}.toml"))))
+            .add_source(
+                config::Environment::with_prefix("APP")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true)
+                    .source(Some(sectioned_variables(vars))),
+            );
+        for (variable, key) in PLAIN_VARIABLES {
+            if let Some(value) = vars.get(variable) {
+                builder = builder.set_override(key, value.as_str())?;
+            }
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(config::Config::try_deserialize)
+            .with_context(|| format!("invalid configuration in {}", dir.display()))?;
+        settings.check(environment)?;
+        Ok(settings)
+    }
+
+    fn check(&self, environment: &str) -> anyhow::Result<()> {
+        if self.application.secret.expose_secret().len() < 32 {
+            anyhow::bail!("application.secret must be at least 32 characters");
+        }
+        if environment == "production"
+            && self
+                .application
+                .secret
+                .expose_secret()
+                .starts_with("insecure")
+        {
+            anyhow::bail!("set APP_APPLICATION__SECRET to a random value in production");
+        }
+        if !(self.application.base_url.starts_with("http://")
+            || self.application.base_url.starts_with("https://"))
+        {
+            anyhow::bail!("application.base_url must start with http:// or https://");
+        }
+        Ok(())
+    }
+
+    /// True when the public URL is https, so cookies must be `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.application.base_url.starts_with("https://")
+    }
+}
+
+/// `APP_SECTION__KEY` variables only: `APP_ENVIRONMENT` and other `APP_*` names without a
+/// section are not settings and must not trip `deny_unknown_fields`.
+fn sectioned_variables(vars: &HashMap<String, String>) -> HashMap<String, String> {
+    vars.iter()
+        .filter(|(name, _)| name.starts_with("APP_") && name[4..].contains("__"))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config")
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_environment_file_parses() {
+        let secret = "a".repeat(40);
+        for environment in ["local", "production"] {
+            let settings = Settings::load_from(
+                &config_dir(),
+                &vars(&[
+                    ("APP_ENVIRONMENT", environment),
+                    ("APP_APPLICATION__SECRET", &secret),
+                ]),
+            );
+            assert!(settings.is_ok(), "{environment}: {settings:?}");
+        }
+    }
+
+    #[test]
+    fn plain_variables_override_the_files() {
+        let settings = Settings::load_from(
+            &config_dir(),
+            &vars(&[
+                ("DATABASE_URL", "postgres://u@db:5432/x"),
+                ("BIND", "0.0.0.0:9999"),
+                ("BASE_URL", "https://ready.example.org"),
+                ("MAIL_FROM", "ready@example.org"),
+                ("SMTP_URL", "smtp://mail:25"),
+            ]),
+        )
+        .expect("settings load");
+        assert_eq!(
+            settings.database.url.expose_secret(),
+            "postgres://u@db:5432/x"
+        );
+        assert_eq!(settings.application.bind, "0.0.0.0:9999");
+        assert_eq!(settings.email.from, "ready@example.org");
+        assert_eq!(settings.email.smtp_url.expose_secret(), "smtp://mail:25");
+        assert!(settings.secure_cookies());
+    }
+
+    #[test]
+    fn sectioned_variables_override_and_parse_numbers() {
+        let settings =
+            Settings::load_from(&config_dir(), &vars(&[("APP_DATABASE__POOL_SIZE", "3")]))
+                .expect("settings load");
+        assert_eq!(settings.database.pool_size, 3);
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_the_key() {
+        let err = Settings::load_from(&config_dir(), &vars(&[("APP_DATABASE__POOL_SIZZE", "3")]))
+            .expect_err("unknown key must fail");
+        assert!(format!("{err:#}").contains("pool_sizze"), "{err:#}");
+    }
+
+    #[test]
+    fn production_refuses_the_development_secret() {
+        let err = Settings::load_from(&config_dir(), &vars(&[("APP_ENVIRONMENT", "production")]))
+            .expect_err("production needs a real secret");
+        assert!(format!("{err:#}").contains("SECRET"), "{err:#}");
+    }
+
+    #[test]
+    fn secrets_are_not_printed_by_debug() {
+        let settings = Settings::load_from(&config_dir(), &vars(&[])).expect("settings load");
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(settings.application.secret.expose_secret()));
+    }
+}

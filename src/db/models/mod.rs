@@ -1,0 +1,9 @@
+//! One module per table: the row struct, its insert form and its queries.
+//! Queries take a connection, not the pool, so they also run inside a transaction.
+
+pub mod api_key;
+pub mod login_failure;
+pub mod person;
+pub mod session;
+pub mod team;
+pub mod user;

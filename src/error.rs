@@ -1,0 +1,130 @@
+//! The one error type handlers return. JSON bodies here; HTML error pages are drawn
+//! by `web::error_pages` for non-API paths so a page never shows internals.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// One problem with one input field.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    /// Input field the message is about.
+    pub field: String,
+    /// What is wrong, readable by the person who sent it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A message about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a handler can fail with.
+#[derive(thiserror::Error)]
+pub enum AppError {
+    /// Bad input (422), with every field error.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// Nothing at that address, or not visible to the caller (404).
+    #[error("not found")]
+    NotFound,
+    /// No valid session or API key (401).
+    #[error("authentication required")]
+    Unauthorized,
+    /// Signed in, but the role does not allow it (403).
+    #[error("forbidden")]
+    Forbidden,
+    /// A form without its CSRF token (403).
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    /// The request conflicts with the current state (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is not in a supported format (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The database cannot be reached now (503).
+    #[error("the database is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// A bug or an unexpected failure (500); the cause is logged, not shown.
+    #[error("unexpected error")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        error_chain_fmt(self, f)
+    }
+}
+
+/// Writes an error and each of its causes, one per line.
+pub fn error_chain_fmt(
+    e: &impl std::error::Error,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    writeln!(f, "{e}")?;
+    let mut current = e.source();
+    while let Some(cause) = current {
+        writeln!(f, "Caused by:\n\t{cause}")?;
+        current = cause.source();
+    }
+    Ok(())
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => AppError::Unexpected(other.into()),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
+    fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        AppError::Unavailable(e.into())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldError]>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = self.to_string();
+        let errors = match self {
+            AppError::Validation(errors) => Some(errors.as_slice()),
+            _ => None,
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, AppError::Unauthorized) {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(ErrorBody {
+            error: &message,
+            errors,
+        })
+    }
+}

@@ -1,0 +1,3 @@
+//! Administration pages (admins only).
+
+pub mod users;

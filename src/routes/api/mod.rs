@@ -1,0 +1,3 @@
+//! The JSON API (api.md).
+
+pub mod v1;

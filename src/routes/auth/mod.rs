@@ -1,0 +1,4 @@
+//! Sign in and sign out.
+
+pub mod login;
+pub mod logout;

@@ -1,0 +1,3 @@
+//! The team tree.
+
+pub mod index;

@@ -1,0 +1,119 @@
+//! Builds the HTTP server: shared state, middleware and routes.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tera::Tera;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::db::pool::build_pool;
+use crate::routes;
+use crate::telemetry::RedactedRootSpan;
+use crate::web::{csrf, error_pages, headers};
+
+/// Largest body accepted by ordinary forms and JSON calls.
+const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// Plain values handlers need from the settings.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Set `Secure` on cookies (public URL is https).
+    pub secure_cookies: bool,
+    /// Staff session length.
+    pub session_hours: i64,
+    /// Largest CSV upload in bytes.
+    pub max_upload_bytes: usize,
+    /// Public URL, without a trailing slash.
+    pub base_url: String,
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener and builds the server; nothing runs until [`Self::run_until_stopped`].
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let pool = build_pool(&settings.database)?;
+        let listener = TcpListener::bind(&settings.application.bind)
+            .with_context(|| format!("cannot listen on {}", settings.application.bind))?;
+        let port = listener.local_addr()?.port();
+        let tera = build_tera(Path::new(&settings.application.templates_dir))?;
+        let config = AppConfig {
+            secure_cookies: settings.secure_cookies(),
+            session_hours: settings.application.session_hours,
+            max_upload_bytes: settings.application.max_upload_mb * 1024 * 1024,
+            base_url: settings
+                .application
+                .base_url
+                .trim_end_matches('/')
+                .to_owned(),
+        };
+        let server = run(
+            listener,
+            pool,
+            tera,
+            config,
+            settings.application.static_dir.clone(),
+        )?;
+        Ok(Self { port, server })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is asked to stop (SIGINT/SIGTERM finish in-flight requests).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Loads every template under `dir` once, at start-up.
+pub fn build_tera(dir: &Path) -> anyhow::Result<Tera> {
+    let glob = dir.join("**").join("*");
+    let mut tera = Tera::new(&glob.to_string_lossy())
+        .with_context(|| format!("cannot load templates from {}", dir.display()))?;
+    // Autoescape HTML and the HTML part of emails; plain-text emails are not HTML.
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+fn run(
+    listener: TcpListener,
+    pool: DbPool,
+    tera: Tera,
+    config: AppConfig,
+    static_dir: String,
+) -> anyhow::Result<Server> {
+    let pool = web::Data::new(pool);
+    let tera = web::Data::new(tera);
+    let max_upload = config.max_upload_bytes;
+    let config = web::Data::new(config);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(csrf::ensure_csrf_cookie))
+            .wrap(ErrorHandlers::new().default_handler(error_pages::render_error_page))
+            .wrap(headers::security_headers())
+            .wrap(TracingLogger::<RedactedRootSpan>::new())
+            .app_data(pool.clone())
+            .app_data(tera.clone())
+            .app_data(config.clone())
+            .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
+            .app_data(web::FormConfig::default().limit(DEFAULT_BODY_LIMIT))
+            .app_data(web::JsonConfig::default().limit(DEFAULT_BODY_LIMIT))
+            .configure(|cfg| routes::configure(cfg, &static_dir, max_upload))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

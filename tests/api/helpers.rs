@@ -1,0 +1,318 @@
+//! `spawn_app()` and one helper per endpoint.
+
+use std::sync::OnceLock;
+
+use changeready::config::Settings;
+use changeready::db::models::user::{NewUser, User};
+use changeready::startup::Application;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+/// Password given to every account the tests create.
+pub const PASSWORD: &str = "a long test password";
+
+/// A running app with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    /// URL of this test's database.
+    pub db_url: String,
+    /// Name of this test's database.
+    pub db_name: String,
+    /// Client with a cookie store that does not follow redirects.
+    pub client: reqwest::Client,
+}
+
+fn admin_url() -> String {
+    std::env::var("DATABASE_URL").expect(
+        "DATABASE_URL must point at a PostgreSQL server's `postgres` database; run scripts/test",
+    )
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
+    format!("{base}/{db}")
+}
+
+fn template_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let mut hasher = Sha256::new();
+        let mut entries: Vec<_> =
+            walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"));
+        entries.sort();
+        for path in entries {
+            hasher.update(path.to_string_lossy().as_bytes());
+            hasher.update(std::fs::read(&path).expect("read migration"));
+        }
+        let digest = hasher.finalize();
+        format!(
+            "cr_template_{}",
+            digest
+                .iter()
+                .take(6)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    })
+}
+
+fn walk(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read migrations dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            out.extend(walk(path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Creates the migrated template once per server (guarded by an advisory lock, since
+/// nextest runs each test in its own process).
+async fn ensure_template() {
+    static DONE: OnceCell<()> = OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let mut admin = AsyncPgConnection::establish(&admin_url())
+            .await
+            .expect("connect to DATABASE_URL");
+        diesel::sql_query("SELECT pg_advisory_lock(774411)")
+            .execute(&mut admin)
+            .await
+            .expect("lock");
+        let exists: i64 = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM pg_database WHERE datname = '{}'",
+            template_name()
+        ))
+        .get_result::<Count>(&mut admin)
+        .await
+        .expect("query pg_database")
+        .n;
+        if exists == 0 {
+            let building = format!("{}_building", template_name());
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}"))
+                .execute(&mut admin)
+                .await
+                .expect("drop");
+            diesel::sql_query(format!("CREATE DATABASE {building}"))
+                .execute(&mut admin)
+                .await
+                .expect("create template");
+            changeready::db::migrations::run_migrations(&with_database(&admin_url(), &building))
+                .await
+                .expect("migrate template");
+            diesel::sql_query(format!(
+                "ALTER DATABASE {building} RENAME TO {}",
+                template_name()
+            ))
+            .execute(&mut admin)
+            .await
+            .expect("rename template");
+        }
+        diesel::sql_query("SELECT pg_advisory_unlock(774411)")
+            .execute(&mut admin)
+            .await
+            .expect("unlock");
+    })
+    .await;
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Settings for a test app on port 0 against `db_url`.
+pub fn test_settings(db_url: &str) -> Settings {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    let mut vars = std::collections::HashMap::new();
+    vars.insert("DATABASE_URL".to_owned(), db_url.to_owned());
+    vars.insert("BIND".to_owned(), "127.0.0.1:0".to_owned());
+    vars.insert("APP_DATABASE__POOL_SIZE".to_owned(), "4".to_owned());
+    vars.insert(
+        "APP_DATABASE__CONNECT_TIMEOUT_SECS".to_owned(),
+        "2".to_owned(),
+    );
+    let root = env!("CARGO_MANIFEST_DIR");
+    vars.insert(
+        "APP_APPLICATION__TEMPLATES_DIR".to_owned(),
+        format!("{root}/templates"),
+    );
+    vars.insert(
+        "APP_APPLICATION__STATIC_DIR".to_owned(),
+        format!("{root}/static"),
+    );
+    Settings::load_from(&dir, &vars).expect("test settings")
+}
+
+/// A fresh database cloned from the migrated template; returns its URL and name.
+pub async fn fresh_database() -> (String, String) {
+    ensure_template().await;
+    let name = format!("cr_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = AsyncPgConnection::establish(&admin_url())
+        .await
+        .expect("connect to DATABASE_URL");
+    diesel::sql_query(format!(
+        "CREATE DATABASE {name} TEMPLATE {}",
+        template_name()
+    ))
+    .execute(&mut admin)
+    .await
+    .expect("clone template");
+    (with_database(&admin_url(), &name), name)
+}
+
+/// Starts the app on a random port against a fresh database.
+pub async fn spawn_app() -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        changeready::telemetry::init_logging(changeready::config::LogFormat::Pretty);
+    }
+    let (db_url, db_name) = fresh_database().await;
+    let app = Application::build(&test_settings(&db_url))
+        .await
+        .expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        db_url,
+        db_name,
+        client,
+    }
+}
+
+impl TestApp {
+    /// A connection to this test's database.
+    pub async fn db(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.db_url)
+            .await
+            .expect("connect to test db")
+    }
+
+    /// Adds an account with [`PASSWORD`] and returns its email.
+    pub async fn add_user(&self, role: &str) -> String {
+        let email = format!(
+            "{role}-{}@example.org",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let hash = changeready::auth::password::hash_password(SecretString::from(PASSWORD))
+            .await
+            .expect("hash");
+        let mut conn = self.db().await;
+        User::insert(
+            &mut conn,
+            &NewUser {
+                email: &email,
+                name: "Test User",
+                role,
+                password_hash: &hash,
+            },
+        )
+        .await
+        .expect("insert user");
+        email
+    }
+
+    /// An API key for a new account with `role`.
+    pub async fn api_key(&self, role: &str) -> String {
+        let email = self.add_user(role).await;
+        let mut conn = self.db().await;
+        changeready::cli_commands::create_api_key(&mut conn, &email, "test")
+            .await
+            .expect("api key")
+    }
+
+    /// GETs `path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// The CSRF token of this client's cookie, read from a form page.
+    pub async fn csrf_token(&self) -> String {
+        // Signed-in clients are sent away from /login; the start page has the sign-out form.
+        let login = self.get("/login").await;
+        let html = if login.status().as_u16() == 303 {
+            self.get("/").await.text().await.expect("body")
+        } else {
+            login.text().await.expect("body")
+        };
+        extract_csrf(&html)
+    }
+
+    /// POSTs a form with this client's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf_token", &token));
+        self.client
+            .post(format!("{}{path}", self.address))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in through the login form.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Adds an account with `role` and signs this client in as it.
+    pub async fn login_as(&self, role: &str) -> String {
+        let email = self.add_user(role).await;
+        let response = self.login(&email, PASSWORD).await;
+        assert_eq!(response.status().as_u16(), 303, "login as {role}");
+        email
+    }
+
+    /// `PUT /api/v1/people` with a CSV body.
+    pub async fn put_people(
+        &self,
+        key: &str,
+        csv: &str,
+        deactivate_missing: bool,
+    ) -> reqwest::Response {
+        self.client
+            .put(format!(
+                "{}/api/v1/people?deactivate_missing={deactivate_missing}",
+                self.address
+            ))
+            .bearer_auth(key)
+            .header("Content-Type", "text/csv")
+            .body(csv.to_owned())
+            .send()
+            .await
+            .expect("PUT people")
+    }
+}
+
+/// The value of the first `csrf_token` hidden input in `html`.
+pub fn extract_csrf(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("page has a csrf_token field") + marker.len();
+    html[start..].split('"').next().expect("token").to_owned()
+}
+
+/// A second client (own cookies) for the same app.
+pub fn spawn_client(_app: &TestApp) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}

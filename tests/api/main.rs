@@ -1,0 +1,10 @@
+//! Integration tests: the real app on port 0 against a fresh database cloned from a
+//! migrated template, spoken to over HTTP.
+
+mod auth;
+mod config_and_cli;
+mod health;
+mod helpers;
+mod people_import;
+mod roles;
+mod security;

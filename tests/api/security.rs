@@ -1,0 +1,117 @@
+//! Response headers, error pages, body limits.
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let app = spawn_app().await;
+
+    let response = app.get("/login").await;
+
+    let headers = response.headers();
+    let csp = headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert_eq!(
+        headers.get("x-content-type-options").map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    assert_eq!(
+        headers.get("referrer-policy").map(|v| v.as_bytes()),
+        Some(&b"no-referrer"[..])
+    );
+    let csrf = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("cr_csrf="));
+    let csrf = csrf.expect("csrf cookie");
+    assert!(
+        csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict"),
+        "{csrf}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_friendly_404_page() {
+    let app = spawn_app().await;
+
+    let response = app.get("/no/such/page").await;
+
+    assert_eq!(response.status().as_u16(), 404);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Page not found")
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_api_route_answers_json_not_html() {
+    let app = spawn_app().await;
+    let key = app.api_key("admin").await;
+
+    let response = app
+        .client
+        .get(format!("{}/api/v1/teams/does-not-exist", app.address))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .expect("GET");
+
+    assert_eq!(response.status().as_u16(), 404);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!content_type.starts_with("text/html"), "{content_type}");
+}
+
+#[tokio::test]
+async fn an_oversized_form_is_413() {
+    let app = spawn_app().await;
+    let token = app.csrf_token().await;
+    let big = "x".repeat(300 * 1024);
+
+    let response = app
+        .client
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("email", big.as_str()),
+            ("password", "x"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .expect("POST");
+
+    assert_eq!(response.status().as_u16(), 413);
+}
+
+#[tokio::test]
+async fn static_assets_are_served_with_cache_headers() {
+    let app = spawn_app().await;
+
+    let response = app.get("/static/app.css").await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    let cache = response
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(cache.contains("max-age"), "{cache}");
+}
