@@ -33,8 +33,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Apply pending migrations, then serve the pages and the API.
-    Serve,
+    /// Apply pending migrations, then serve the pages and the API (and run the background jobs).
+    Serve {
+        /// Do not run the email worker and other background jobs in this process.
+        #[arg(long)]
+        no_worker: bool,
+    },
     /// Apply pending migrations and exit.
     Migrate,
     /// Manage staff accounts.
@@ -105,9 +109,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     init_logging(settings.log.format);
     let url = settings.database.url.expose_secret().to_owned();
     match cli.command {
-        Command::Serve => {
+        Command::Serve { no_worker } => {
             run_migrations(&url).await?;
             let app = Application::build(&settings).await?;
+            if !no_worker {
+                app.spawn_background_jobs();
+            }
             tracing::info!(
                 port = app.port(),
                 "serving {}",

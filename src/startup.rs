@@ -13,6 +13,8 @@ use tracing_actix_web::TracingLogger;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::pool::build_pool;
+use crate::domain::survey_token::SurveyKeys;
+use crate::error::{AppError, FieldError};
 use crate::routes;
 use crate::telemetry::RedactedRootSpan;
 use crate::web::{csrf, error_pages, headers};
@@ -37,6 +39,8 @@ pub struct AppConfig {
 pub struct Application {
     port: u16,
     server: Server,
+    pool: DbPool,
+    keys: SurveyKeys,
 }
 
 impl Application {
@@ -57,19 +61,34 @@ impl Application {
                 .trim_end_matches('/')
                 .to_owned(),
         };
+        let keys = SurveyKeys::new(settings.application.secret.clone());
         let server = run(
             listener,
-            pool,
+            pool.clone(),
             tera,
             config,
+            keys.clone(),
             settings.application.static_dir.clone(),
         )?;
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            keys,
+        })
     }
 
     /// The port actually bound (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Starts the background jobs (wave closer) on the runtime.
+    pub fn spawn_background_jobs(&self) {
+        tokio::spawn(crate::jobs::wave_closer::run_until_stopped(
+            self.pool.clone(),
+            self.keys.clone(),
+        ));
     }
 
     /// Serves until the process is asked to stop (SIGINT/SIGTERM finish in-flight requests).
@@ -93,8 +112,10 @@ fn run(
     pool: DbPool,
     tera: Tera,
     config: AppConfig,
+    keys: SurveyKeys,
     static_dir: String,
 ) -> anyhow::Result<Server> {
+    let keys = web::Data::new(keys);
     let pool = web::Data::new(pool);
     let tera = web::Data::new(tera);
     let max_upload = config.max_upload_bytes;
@@ -108,12 +129,39 @@ fn run(
             .app_data(pool.clone())
             .app_data(tera.clone())
             .app_data(config.clone())
+            .app_data(keys.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(DEFAULT_BODY_LIMIT)
+                    .error_handler(json_error),
+            )
             .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
             .app_data(web::FormConfig::default().limit(DEFAULT_BODY_LIMIT))
-            .app_data(web::JsonConfig::default().limit(DEFAULT_BODY_LIMIT))
             .configure(|cfg| routes::configure(cfg, &static_dir, max_upload))
     })
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Malformed or oversized JSON: 413 for size, else 422 naming the problem (serde's
+/// message names the field).
+fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    match err {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            actix_web::error::ErrorPayloadTooLarge("body too large")
+        }
+        JsonPayloadError::ContentType => {
+            AppError::UnsupportedMediaType("send JSON with Content-Type: application/json".into())
+                .into()
+        }
+        JsonPayloadError::Deserialize(e) => {
+            AppError::Validation(vec![FieldError::new("body", e.to_string())]).into()
+        }
+        other => AppError::Validation(vec![FieldError::new("body", other.to_string())]).into(),
+    }
 }

@@ -6,8 +6,11 @@ pub mod api;
 pub mod auth;
 pub mod health;
 pub mod home;
+pub mod initiatives;
 pub mod people;
+pub mod survey;
 pub mod teams;
+pub mod waves;
 
 use actix_web::web;
 
@@ -53,13 +56,72 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
             web::post().to(account::api_keys::revoke),
         )
         .service(
+            web::resource("/initiatives")
+                .route(web::get().to(initiatives::index::index))
+                .route(web::post().to(initiatives::index::create)),
+        )
+        .service(
+            web::resource("/initiatives/{id}")
+                .route(web::get().to(initiatives::show::show))
+                .route(web::post().to(initiatives::show::update)),
+        )
+        .route(
+            "/initiatives/{id}/waves",
+            web::post().to(initiatives::show::create_wave),
+        )
+        .route(
+            "/initiatives/{id}/survey",
+            web::get().to(initiatives::survey::show),
+        )
+        .route(
+            "/initiatives/{id}/survey/customise",
+            web::post().to(initiatives::survey::customise),
+        )
+        .route(
+            "/initiatives/{id}/survey/items",
+            web::post().to(initiatives::survey::add_item),
+        )
+        .route(
+            "/initiatives/{id}/survey/items/{item}",
+            web::post().to(initiatives::survey::edit_item),
+        )
+        .route(
+            "/initiatives/{id}/survey/items/{item}/remove",
+            web::post().to(initiatives::survey::remove_item),
+        )
+        .route("/waves/{id}", web::get().to(waves::show::show))
+        .route("/waves/{id}/launch", web::post().to(waves::show::launch))
+        .route("/waves/{id}/close", web::post().to(waves::show::close))
+        .service(
+            web::resource("/s/{token}")
+                .route(web::get().to(survey::answer::show))
+                .route(web::post().to(survey::answer::submit)),
+        )
+        .service(
             web::scope("/api/v1")
                 .service(
                     web::resource("/people")
                         .app_data(upload_limit)
                         .route(web::put().to(api::v1::people::put_people)),
                 )
-                .route("/teams", web::get().to(api::v1::teams::list_teams)),
+                .route("/teams", web::get().to(api::v1::teams::list_teams))
+                .service(
+                    web::resource("/initiatives")
+                        .route(web::get().to(api::v1::initiatives::list))
+                        .route(web::post().to(api::v1::initiatives::create)),
+                )
+                .route(
+                    "/initiatives/{id}/waves",
+                    web::post().to(api::v1::initiatives::create_wave),
+                )
+                .route("/waves/{id}", web::get().to(api::v1::waves::show))
+                .route("/waves/{id}/launch", web::post().to(api::v1::waves::launch))
+                .route("/waves/{id}/close", web::post().to(api::v1::waves::close))
+                .service(
+                    web::resource("/survey/{token}")
+                        .route(web::get().to(api::v1::survey::show))
+                        .route(web::post().to(api::v1::survey::submit)),
+                ),
         )
         .service(
             web::scope("/static")

@@ -8,3 +8,6 @@ mod helpers;
 mod people_import;
 mod roles;
 mod security;
+mod survey;
+mod wave_helpers;
+mod waves;

@@ -1,4 +1,7 @@
 //! Version 1 of the JSON API.
 
+pub mod initiatives;
 pub mod people;
+pub mod survey;
 pub mod teams;
+pub mod waves;

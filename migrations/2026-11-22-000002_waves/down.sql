@@ -1,0 +1,13 @@
+DROP TABLE champion_optins;
+DROP TABLE wave_team_stats;
+DROP TABLE responses;
+DROP TABLE answered_seals;
+DROP TABLE invitations;
+DROP TABLE wave_teams;
+DROP TABLE waves;
+ALTER TABLE initiatives DROP COLUMN template_id;
+DROP TABLE survey_item_texts;
+DROP TABLE survey_items;
+DROP TABLE survey_templates;
+DROP TABLE initiative_members;
+DROP TABLE initiatives;

@@ -1,0 +1,5 @@
+//! Initiative pages: list, create, show and edit, survey wording.
+
+pub mod index;
+pub mod show;
+pub mod survey;

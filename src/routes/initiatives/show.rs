@@ -1,0 +1,195 @@
+//! `GET/POST /initiatives/{id}` and `POST /initiatives/{id}/waves`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::auth::CurrentUser;
+use crate::db::DbPool;
+use crate::db::models::initiative::Initiative;
+use crate::db::models::user::User;
+use crate::db::models::wave::{NewWave, Wave};
+use crate::domain::role::Role;
+use crate::error::{AppError, FieldError};
+use crate::routes::api::v1::initiatives::validate_initiative;
+use crate::routes::teams::index::load_tree;
+use crate::services::access::require_read;
+use crate::services::wave_form::{WaveInput, validate_wave};
+use crate::web::Page;
+use crate::web::csrf::CsrfForm;
+use crate::web::flash::redirect_with_flash;
+
+async fn render(
+    page: &Page,
+    pool: &DbPool,
+    user: &CurrentUser,
+    id: i64,
+    wave_form: &serde_json::Value,
+    errors: &[FieldError],
+) -> Result<HttpResponse, AppError> {
+    let mut conn = pool.get().await?;
+    require_read(&mut conn, user, id).await?;
+    let initiative = Initiative::find(&mut conn, id).await?;
+    let waves = Wave::list_for_initiative(&mut conn, id).await?;
+    let members = Initiative::members(&mut conn, id).await?;
+    let staff: Vec<_> = User::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role() != Role::Admin)
+        .map(|u| {
+            let chosen = members.iter().any(|m| m.user_id == u.id);
+            serde_json::json!({"id": u.id, "name": u.name, "email": u.email, "role": u.role, "chosen": chosen})
+        })
+        .collect();
+    drop(conn);
+    let teams = if user.role().is_staff_operator() {
+        load_tree(pool).await?
+    } else {
+        Vec::new()
+    };
+    let mut ctx = page.context();
+    ctx.insert("initiative", &initiative);
+    ctx.insert("waves", &waves);
+    ctx.insert("members", &members);
+    ctx.insert("staff", &staff);
+    ctx.insert("teams", &teams);
+    ctx.insert("wave_form", wave_form);
+    ctx.insert("errors", errors);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page.render_with_status(status, "initiatives/show.html", &ctx)
+}
+
+/// Shows an initiative with its waves.
+#[tracing::instrument(name = "Show initiative", skip_all, fields(initiative_id = *id))]
+pub async fn show(
+    user: CurrentUser,
+    page: Page,
+    pool: web::Data<DbPool>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &page,
+        &pool,
+        &user,
+        *id,
+        &serde_json::json!({"min_group_size": 5, "reminder_days": "3, 7"}),
+        &[],
+    )
+    .await
+}
+
+/// Form fields repeat (`member`, `team_id`), so the form is read as pairs.
+type Pairs = Vec<(String, String)>;
+
+fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Saves name, description, sponsors and practitioners.
+#[tracing::instrument(name = "Update initiative", skip_all, fields(initiative_id = *id))]
+pub async fn update(
+    user: CurrentUser,
+    pool: web::Data<DbPool>,
+    id: web::Path<i64>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    user.require_operator()?;
+    let (name, description) = (field(&pairs, "name"), field(&pairs, "description"));
+    if let Err(AppError::Validation(errors)) = validate_initiative(name, description) {
+        let message = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Ok(redirect_with_flash(
+            &format!("/initiatives/{id}"),
+            &format!("Not saved. {message}"),
+        ));
+    }
+    let mut conn = pool.get().await?;
+    let staff = User::list(&mut conn).await?;
+    let members: Vec<(i64, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| k == "member")
+        .filter_map(|(_, v)| v.parse::<i64>().ok())
+        .filter_map(|uid| staff.iter().find(|u| u.id == uid))
+        .filter_map(|u| match u.role() {
+            Role::Sponsor => Some((u.id, "sponsor")),
+            Role::Practitioner => Some((u.id, "practitioner")),
+            Role::Admin => None,
+        })
+        .collect();
+    use diesel_async::AsyncConnection;
+    conn.transaction(async |conn| {
+        Initiative::update(conn, *id, name.trim(), description.trim()).await?;
+        Initiative::set_members(conn, *id, &members).await
+    })
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/initiatives/{id}"),
+        "Initiative saved.",
+    ))
+}
+
+/// Creates a draft wave from the page's form.
+#[tracing::instrument(name = "Create wave", skip_all, fields(initiative_id = *id))]
+pub async fn create_wave(
+    user: CurrentUser,
+    page: Page,
+    pool: web::Data<DbPool>,
+    id: web::Path<i64>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    user.require_operator()?;
+    let reminder_text = field(&pairs, "reminder_days");
+    let reminder_days: Result<Vec<i64>, _> = reminder_text
+        .split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .collect();
+    let input = WaveInput {
+        name: field(&pairs, "name").to_owned(),
+        closes_at: field(&pairs, "closes_at").to_owned(),
+        team_ids: Some(
+            pairs
+                .iter()
+                .filter(|(k, _)| k == "team_id")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
+        ),
+        min_group_size: Some(field(&pairs, "min_group_size").trim().parse().unwrap_or(0)),
+        reminder_days: Some(reminder_days.clone().unwrap_or_else(|_| vec![0])),
+        sponsor_message: Some(field(&pairs, "sponsor_message").to_owned()),
+    };
+    let mut conn = pool.get().await?;
+    require_read(&mut conn, &user, *id).await?;
+    let valid = match validate_wave(&mut conn, &input).await {
+        Ok(valid) => valid,
+        Err(AppError::Validation(errors)) => {
+            drop(conn);
+            let echo = serde_json::json!({"name": input.name, "closes_at": input.closes_at, "min_group_size": field(&pairs, "min_group_size"), "reminder_days": reminder_text, "sponsor_message": input.sponsor_message});
+            return render(&page, &pool, &user, *id, &echo, &errors).await;
+        }
+        Err(other) => return Err(other),
+    };
+    let new = NewWave {
+        initiative_id: *id,
+        name: &valid.name,
+        closes_at: valid.closes_at,
+        min_group_size: valid.min_group_size,
+        reminder_days: valid.reminder_days.iter().copied().map(Some).collect(),
+        all_teams: valid.team_ids.is_empty(),
+        sponsor_message: &valid.sponsor_message,
+    };
+    let wave = Wave::insert(&mut conn, &new, &valid.team_ids).await?;
+    Ok(redirect_with_flash(
+        &format!("/waves/{}", wave.id),
+        "Draft wave created. Check it, then launch it.",
+    ))
+}

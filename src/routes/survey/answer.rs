@@ -1,0 +1,174 @@
+//! `GET/POST /s/{token}`: show the form (with current answers), save, thank.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::db::DbPool;
+use crate::domain::adkar::Element;
+use crate::domain::likert::LABELS;
+use crate::domain::survey_submission::{Submission, validate_submission};
+use crate::domain::survey_token::{SurveyKeys, SurveyToken};
+use crate::error::{AppError, FieldError};
+use crate::services::survey_response::{SurveyView, load_survey, save_response};
+use crate::web::Page;
+use crate::web::csrf::CsrfForm;
+
+fn closes_label(view: &SurveyView) -> String {
+    view.wave
+        .closes_at
+        .format("%A %-d %B %Y, %H:%M UTC")
+        .to_string()
+}
+
+/// Renders the form with `shown` answers and `errors`; a 404/410 page for bad links.
+fn render_form(
+    page: &Page,
+    view: &SurveyView,
+    shown: &Submission,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let elements: Vec<_> = Element::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, element)| {
+            let questions: Vec<_> = view
+                .questions
+                .iter()
+                .filter(|q| q.element() == *element)
+                .map(|q| serde_json::json!({"id": q.id, "text": q.text, "value": shown.answers.get(&q.id).map(|v| v.value())}))
+                .collect();
+            serde_json::json!({
+                "name": element.as_str(), "label": element.label(), "part": i + 1,
+                "questions": questions, "comment": shown.comments.get(element).cloned().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let mut ctx = page.context();
+    ctx.insert("initiative", &view.initiative);
+    ctx.insert("wave", &view.wave.name);
+    ctx.insert("closes", &closes_label(view));
+    ctx.insert("elements", &elements);
+    ctx.insert("labels", &LABELS);
+    ctx.insert("question_count", &view.questions.len());
+    ctx.insert("consent_text", &view.consent_text);
+    ctx.insert("opted_in", &shown.champion_opt_in);
+    ctx.insert("answered_before", &view.current.is_some());
+    ctx.insert("errors", errors);
+    page.render_with_status(status, "survey/answer.html", &ctx)
+}
+
+fn link_problem(page: &Page, error: AppError) -> Result<HttpResponse, AppError> {
+    let (status, title, message) = match &error {
+        AppError::NotFound => (
+            StatusCode::NOT_FOUND,
+            "This link is not valid",
+            "Check that you opened the whole link from your email. If it still does not work, ask the change team for a new one.",
+        ),
+        AppError::Gone(_) => (
+            StatusCode::GONE,
+            "This survey has closed",
+            "Thank you for your interest. Answers are no longer accepted for this survey.",
+        ),
+        _ => return Err(error),
+    };
+    let mut ctx = page.context();
+    ctx.insert("title", title);
+    ctx.insert("message", message);
+    page.render_with_status(status, "survey/unavailable.html", &ctx)
+}
+
+/// Shows the form, filled with the person's saved answers if any.
+#[tracing::instrument(name = "Show survey", skip_all)]
+pub async fn show(
+    page: Page,
+    pool: web::Data<DbPool>,
+    keys: web::Data<SurveyKeys>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = SurveyToken::parse(&token) else {
+        return link_problem(&page, AppError::NotFound);
+    };
+    let mut conn = pool.get().await?;
+    match load_survey(&mut conn, &keys, &token).await {
+        Ok(view) => {
+            let shown = view.current.clone().unwrap_or_default();
+            render_form(&page, &view, &shown, &[], StatusCode::OK)
+        }
+        Err(e) => link_problem(&page, e),
+    }
+}
+
+/// Turns the form's `q_<id>`, `comment_<element>` and `champion_opt_in` fields into
+/// the API's shape; a non-numeric answer becomes an out-of-range one.
+fn form_to_answers(
+    fields: &[(String, String)],
+) -> (
+    BTreeMap<String, Option<i64>>,
+    BTreeMap<String, String>,
+    bool,
+) {
+    let mut answers = BTreeMap::new();
+    let mut comments = BTreeMap::new();
+    let mut opt_in = false;
+    for (name, value) in fields {
+        if let Some(id) = name.strip_prefix("q_") {
+            let parsed = (!value.is_empty()).then(|| value.parse::<i64>().unwrap_or(i64::MIN));
+            answers.insert(id.to_owned(), parsed);
+        } else if let Some(element) = name.strip_prefix("comment_") {
+            comments.insert(element.to_owned(), value.clone());
+        } else if name == "champion_opt_in" {
+            opt_in = value == "1";
+        }
+    }
+    (answers, comments, opt_in)
+}
+
+/// Saves the answers and thanks; the form again with messages when something is wrong.
+#[tracing::instrument(name = "Submit survey", skip_all)]
+pub async fn submit(
+    page: Page,
+    pool: web::Data<DbPool>,
+    keys: web::Data<SurveyKeys>,
+    token: web::Path<String>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = SurveyToken::parse(&token) else {
+        return link_problem(&page, AppError::NotFound);
+    };
+    let mut conn = pool.get().await?;
+    let view = match load_survey(&mut conn, &keys, &token).await {
+        Ok(view) => view,
+        Err(e) => return link_problem(&page, e),
+    };
+    let ids: Vec<i64> = view.questions.iter().map(|q| q.id).collect();
+    let (answers, comments, opt_in) = form_to_answers(&fields);
+    let submission = match validate_submission(&ids, &answers, &comments, opt_in) {
+        Ok(s) => s,
+        Err(errors) => {
+            let shown = Submission {
+                champion_opt_in: opt_in,
+                ..Default::default()
+            };
+            return render_form(
+                &page,
+                &view,
+                &shown,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    if let Err(e) = save_response(&mut conn, &keys, &token, &view.questions, &submission).await {
+        return link_problem(&page, e);
+    }
+    let mut ctx = page.context();
+    ctx.insert("initiative", &view.initiative);
+    ctx.insert("closes", &closes_label(&view));
+    ctx.insert("answered", &submission.answers.len());
+    ctx.insert("question_count", &view.questions.len());
+    ctx.insert("opted_in", &submission.champion_opt_in);
+    page.render("survey/thanks.html", &ctx)
+}

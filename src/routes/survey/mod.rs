@@ -1,0 +1,3 @@
+//! The answering page behind the emailed link, `GET/POST /s/{token}`: no login.
+
+pub mod answer;

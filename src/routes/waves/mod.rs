@@ -1,0 +1,3 @@
+//! The wave page and its actions.
+
+pub mod show;

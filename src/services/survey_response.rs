@@ -1,0 +1,225 @@
+//! Answering a survey through a private link: loading the form and saving answers.
+//! See docs/privacy.md: the save never writes or locks the invitation row, and the
+//! response is stored under HMAC(server key, token) with a random id and the day only.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+use diesel::sql_types::{BigInt, Bool, Bytea, Double, Nullable, Uuid as SqlUuid};
+use diesel::{OptionalExtension, QueryableByName};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::models::initiative::Initiative;
+use crate::db::models::response;
+use crate::db::models::survey_template::{SurveyQuestion, SurveyTemplate};
+use crate::db::models::wave::Wave;
+use crate::domain::adkar::Element;
+use crate::domain::likert::Likert;
+use crate::domain::survey_submission::Submission;
+use crate::domain::survey_token::{SurveyKeys, SurveyToken};
+use crate::error::AppError;
+use crate::scoring::response::{ResponseScores, score_response};
+
+/// What the answering page shows.
+pub struct SurveyView {
+    /// The wave.
+    pub wave: Wave,
+    /// Its initiative's name.
+    pub initiative: String,
+    /// The statements, A-D-K-A-R order.
+    pub questions: Vec<SurveyQuestion>,
+    /// The champion consent text.
+    pub consent_text: String,
+    /// The person's saved answers, if they answered before.
+    pub current: Option<Submission>,
+}
+
+#[derive(QueryableByName)]
+struct InvitationRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    wave_id: i64,
+    #[diesel(sql_type = BigInt)]
+    person_id: i64,
+    #[diesel(sql_type = BigInt)]
+    team_id: i64,
+}
+
+async fn find_invitation(
+    conn: &mut AsyncPgConnection,
+    token: &SurveyToken,
+) -> Result<InvitationRow, AppError> {
+    diesel::sql_query(
+        "SELECT id, wave_id, person_id, team_id FROM invitations WHERE token_hash = $1",
+    )
+    .bind::<Bytea, _>(token.hash())
+    .get_result(conn)
+    .await
+    .optional()?
+    .ok_or(AppError::NotFound)
+}
+
+/// Loads the form for a link: 404 for an unknown link, 410 once the wave has closed.
+pub async fn load_survey(
+    conn: &mut AsyncPgConnection,
+    keys: &SurveyKeys,
+    token: &SurveyToken,
+) -> Result<SurveyView, AppError> {
+    let invitation = find_invitation(conn, token).await?;
+    let wave = Wave::find(conn, invitation.wave_id).await?;
+    if !wave.is_open() {
+        return Err(AppError::Gone("this survey has closed".into()));
+    }
+    let template_id = wave.template_id.ok_or(AppError::NotFound)?;
+    let template = SurveyTemplate::find(conn, template_id).await?;
+    let questions = SurveyTemplate::questions(conn, template_id).await?;
+    let initiative = Initiative::find(conn, wave.initiative_id).await?.name;
+    let stored = response::find_by_key(conn, &keys.response_key(token)).await?;
+    let opted_in = is_opted_in(conn, wave.id, invitation.person_id).await?;
+    let current = stored.map(|s| s.submission(opted_in));
+    Ok(SurveyView {
+        wave,
+        initiative,
+        questions,
+        consent_text: template.consent_text,
+        current,
+    })
+}
+
+async fn is_opted_in(
+    conn: &mut AsyncPgConnection,
+    wave_id: i64,
+    person_id: i64,
+) -> Result<bool, AppError> {
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = Bool)]
+        b: bool,
+    }
+    let flag: Flag = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM champion_optins WHERE wave_id = $1 AND person_id = $2) AS b",
+    )
+    .bind::<BigInt, _>(wave_id)
+    .bind::<BigInt, _>(person_id)
+    .get_result(conn)
+    .await?;
+    Ok(flag.b)
+}
+
+/// Saves (or replaces) the answers of a link and updates the team's running figures,
+/// in one transaction. Exactly one response per link, also under concurrent saves.
+pub async fn save_response(
+    conn: &mut AsyncPgConnection,
+    keys: &SurveyKeys,
+    token: &SurveyToken,
+    questions: &[SurveyQuestion],
+    submission: &Submission,
+) -> Result<(), AppError> {
+    let elements: Vec<(Element, Likert)> = submission
+        .answers
+        .iter()
+        .filter_map(|(id, v)| {
+            questions
+                .iter()
+                .find(|q| q.id == *id)
+                .map(|q| (q.element(), *v))
+        })
+        .collect();
+    let scores = score_response(&elements);
+    let answers = serde_json::to_value(
+        submission
+            .answers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.value()))
+            .collect::<BTreeMap<_, _>>(),
+    )
+    .map_err(anyhow::Error::from)?;
+    let comments = serde_json::to_value(
+        submission
+            .comments
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
+    .map_err(anyhow::Error::from)?;
+    let response_key = keys.response_key(token);
+    let today = Utc::now().date_naive();
+    conn.transaction(async |conn| {
+        let invitation = find_invitation(conn, token).await?;
+        // KEY SHARE on the wave (not the invitation) orders this save before or after a close.
+        let open: Option<StatusRow> = diesel::sql_query("SELECT status = 'open' AND closes_at > now() AS open FROM waves WHERE id = $1 FOR KEY SHARE")
+            .bind::<BigInt, _>(invitation.wave_id)
+            .get_result(conn)
+            .await
+            .optional()?;
+        if !open.is_some_and(|o| o.open) {
+            return Err(AppError::Gone("this survey has closed".into()));
+        }
+        let values = response::ResponseValues { answered_on: today, answers: &answers, comments: &comments, scores: &scores };
+        let inserted = response::insert_response(conn, (invitation.wave_id, invitation.team_id), &response_key, &values).await?;
+        let previous = if inserted {
+            None
+        } else {
+            let old = response::find_by_key_for_update(conn, &response_key).await?;
+            response::update_response(conn, &response_key, &values).await?;
+            Some(old.scores())
+        };
+        crate::db::models::wave_team_stats::add_response(conn, invitation.wave_id, invitation.team_id, previous.as_ref(), &scores).await?;
+        if inserted {
+            diesel::sql_query("INSERT INTO answered_seals (wave_id, seal, answered_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind::<BigInt, _>(invitation.wave_id)
+                .bind::<Bytea, _>(keys.answered_seal(invitation.id))
+                .bind::<diesel::sql_types::Date, _>(today)
+                .execute(conn)
+                .await?;
+        }
+        record_champion_choice(conn, &invitation, submission.champion_opt_in, &scores, today).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[derive(QueryableByName)]
+struct StatusRow {
+    #[diesel(sql_type = Bool)]
+    open: bool,
+}
+
+async fn record_champion_choice(
+    conn: &mut AsyncPgConnection,
+    invitation: &InvitationRow,
+    opted_in: bool,
+    scores: &ResponseScores,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    if !opted_in {
+        diesel::sql_query("DELETE FROM champion_optins WHERE wave_id = $1 AND person_id = $2")
+            .bind::<BigInt, _>(invitation.wave_id)
+            .bind::<BigInt, _>(invitation.person_id)
+            .execute(conn)
+            .await?;
+        return Ok(());
+    }
+    diesel::sql_query(
+        "INSERT INTO champion_optins (wave_id, person_id, consent_version, score_awareness, score_desire, \
+           score_knowledge, score_ability, score_reinforcement, opted_in_on) \
+         SELECT $1, $2, st.consent_version, $3, $4, $5, $6, $7, $8 FROM waves w \
+         JOIN survey_templates st ON st.id = w.template_id WHERE w.id = $1 \
+         ON CONFLICT (wave_id, person_id) DO UPDATE SET score_awareness = excluded.score_awareness, \
+           score_desire = excluded.score_desire, score_knowledge = excluded.score_knowledge, \
+           score_ability = excluded.score_ability, score_reinforcement = excluded.score_reinforcement",
+    )
+    .bind::<BigInt, _>(invitation.wave_id)
+    .bind::<BigInt, _>(invitation.person_id)
+    .bind::<Nullable<Double>, _>(scores.elements[0])
+    .bind::<Nullable<Double>, _>(scores.elements[1])
+    .bind::<Nullable<Double>, _>(scores.elements[2])
+    .bind::<Nullable<Double>, _>(scores.elements[3])
+    .bind::<Nullable<Double>, _>(scores.elements[4])
+    .bind::<diesel::sql_types::Date, _>(today)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,414 @@
+//! Answering through the private link: API and page, edits, races, anonymity.
+
+use diesel::QueryableByName;
+use diesel_async::RunQueryDsl;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, extract_csrf, spawn_app};
+
+#[derive(QueryableByName, Debug, PartialEq)]
+struct Stats {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    responded: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    n_awareness: i32,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    sum_awareness: f64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    barrier_awareness: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    barrier_ready: i32,
+}
+
+async fn stats(app: &TestApp, wave: i64) -> Stats {
+    let mut conn = app.db().await;
+    diesel::sql_query(format!("SELECT sum(responded)::int AS responded, sum(n_awareness)::int AS n_awareness, sum(sum_awareness) AS sum_awareness, sum(barrier_awareness)::int AS barrier_awareness, sum(barrier_ready)::int AS barrier_ready FROM wave_team_stats WHERE wave_id = {wave}"))
+        .get_result(&mut conn)
+        .await
+        .expect("stats")
+}
+
+async fn recomputed(app: &TestApp, wave: i64) -> Stats {
+    let mut conn = app.db().await;
+    diesel::sql_query(format!("SELECT count(*)::int AS responded, count(score_awareness)::int AS n_awareness, COALESCE(sum(score_awareness), 0) AS sum_awareness, count(*) FILTER (WHERE barrier = 'awareness')::int AS barrier_awareness, count(*) FILTER (WHERE barrier = 'ready')::int AS barrier_ready FROM responses WHERE wave_id = {wave}"))
+        .get_result(&mut conn)
+        .await
+        .expect("recompute")
+}
+
+#[tokio::test]
+async fn a_respondent_answers_sees_their_answers_and_changes_them() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "d1@example.org").await;
+    let survey: Value = app
+        .client
+        .get(format!("{}/api/v1/survey/{token}", app.address))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(survey["questions"].as_array().expect("questions").len(), 20);
+    assert_eq!(survey["answers"], Value::Null);
+    assert_eq!(survey["scale"], json!({"min": 1, "max": 5}));
+
+    assert_eq!(
+        app.answer_all(&token, |e| if e == "awareness" { 2 } else { 4 })
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let first = stats(&app, wave).await;
+    assert_eq!(
+        (
+            first.responded,
+            first.barrier_awareness,
+            first.barrier_ready
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(app.answer_all(&token, |_| 5).await.status().as_u16(), 200);
+
+    let after = stats(&app, wave).await;
+    assert_eq!(
+        (
+            after.responded,
+            after.barrier_awareness,
+            after.barrier_ready
+        ),
+        (1, 0, 1),
+        "an edit replaces the contribution"
+    );
+    assert!((after.sum_awareness - 5.0).abs() < 1e-9);
+    let survey: Value = app
+        .client
+        .get(format!("{}/api/v1/survey/{token}", app.address))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        survey["answers"]["answers"]
+            .as_object()
+            .expect("answers")
+            .values()
+            .all(|v| v == 5)
+    );
+    let mut conn = app.db().await;
+    let n: Vec<Stats> = diesel::sql_query(format!("SELECT 1 AS responded, 0 AS n_awareness, 0::float8 AS sum_awareness, 0 AS barrier_awareness, 0 AS barrier_ready FROM responses WHERE wave_id = {wave}")).load(&mut conn).await.expect("rows");
+    assert_eq!(n.len(), 1, "one response per invitation");
+}
+
+#[tokio::test]
+async fn invalid_answers_are_refused_with_field_errors_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "d1@example.org").await;
+    let question = app.questions(&token).await[0].0;
+    let long = "x".repeat(2001);
+    let cases = [
+        (
+            json!({"answers": {question.to_string(): 6}}),
+            format!("answers.{question}"),
+        ),
+        (
+            json!({"answers": {question.to_string(): 0}}),
+            format!("answers.{question}"),
+        ),
+        (
+            json!({"answers": {"999999": 3}}),
+            "answers.999999".to_owned(),
+        ),
+        (
+            json!({"answers": {}, "comments": {"desire": long}}),
+            "comments.desire".to_owned(),
+        ),
+        (
+            json!({"answers": {}, "comments": {"mood": "x"}}),
+            "comments.mood".to_owned(),
+        ),
+    ];
+    for (body, field) in cases {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/survey/{token}", app.address))
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status().as_u16(), 422, "{body}");
+        let errors: Value = response.json().await.expect("json");
+        assert!(
+            errors["errors"]
+                .as_array()
+                .expect("errors")
+                .iter()
+                .any(|e| e["field"] == field.as_str()),
+            "{field}: {errors}"
+        );
+    }
+    let bad_json = app
+        .client
+        .post(format!("{}/api/v1/survey/{token}", app.address))
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(bad_json.status().as_u16(), 422);
+    assert_eq!(stats(&app, wave).await.responded, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_link_is_404_in_json_and_on_the_page() {
+    let app = spawn_app().await;
+    let fake = "A".repeat(43);
+
+    let api = app
+        .client
+        .get(format!("{}/api/v1/survey/{fake}", app.address))
+        .send()
+        .await
+        .expect("GET");
+    let page = app.get(&format!("/s/{fake}")).await;
+    let short = app.get("/s/abc").await;
+
+    assert_eq!(api.status().as_u16(), 404);
+    assert_eq!(page.status().as_u16(), 404);
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("This link is not valid")
+    );
+    assert_eq!(short.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn thirty_two_concurrent_submissions_of_one_link_make_one_consistent_response() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "n1@example.org").await;
+    let questions = app.questions(&token).await;
+
+    let submissions = (0..32).map(|i| {
+        let value = 1 + (i % 5);
+        let answers: serde_json::Map<String, Value> = questions
+            .iter()
+            .map(|(id, _)| (id.to_string(), json!(value)))
+            .collect();
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/survey/{token}", app.address);
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({"answers": answers}))
+                .send()
+                .await
+                .expect("POST")
+                .status()
+                .as_u16()
+        })
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(submissions)
+        .await
+        .into_iter()
+        .map(|r| r.expect("task"))
+        .collect();
+
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let now = recomputed(&app, wave).await;
+    assert_eq!(now.responded, 1, "exactly one response");
+    let kept = stats(&app, wave).await;
+    assert_eq!(
+        (
+            kept.responded,
+            kept.n_awareness,
+            kept.barrier_awareness,
+            kept.barrier_ready
+        ),
+        (
+            now.responded,
+            now.n_awareness,
+            now.barrier_awareness,
+            now.barrier_ready
+        )
+    );
+    assert!(
+        (kept.sum_awareness - now.sum_awareness).abs() < 1e-9,
+        "aggregates equal the stored response"
+    );
+    assert!(
+        (1.0..=5.0).contains(&now.sum_awareness) && now.sum_awareness.fract() == 0.0,
+        "the stored answers are one of the submissions"
+    );
+}
+
+#[tokio::test]
+async fn saving_an_answer_never_writes_or_locks_the_invitation_and_close_marks_it() {
+    let app = spawn_app().await;
+    let (key, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "d2@example.org").await;
+    let mut conn = app.db().await;
+    #[derive(QueryableByName, PartialEq, Debug)]
+    struct Meta {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        xmin: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        xmax: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        answered: bool,
+    }
+    let sql = format!(
+        "SELECT i.xmin::text AS xmin, i.xmax::text AS xmax, i.answered FROM invitations i JOIN people p ON p.id = i.person_id WHERE i.wave_id = {wave} AND p.email = 'd2@example.org'"
+    );
+    let before: Meta = diesel::sql_query(&sql)
+        .get_result(&mut conn)
+        .await
+        .expect("meta");
+
+    app.answer_all(&token, |_| 4).await;
+    app.answer_all(&token, |_| 3).await;
+    let after: Meta = diesel::sql_query(&sql)
+        .get_result(&mut conn)
+        .await
+        .expect("meta");
+    app.post_json(&key, &format!("/api/v1/waves/{wave}/close"), &json!({}))
+        .await;
+    let closed: Meta = diesel::sql_query(&sql)
+        .get_result(&mut conn)
+        .await
+        .expect("meta");
+
+    assert_eq!(
+        before, after,
+        "xmin/xmax unchanged: the save did not touch the invitation"
+    );
+    assert!(!after.answered);
+    assert!(closed.answered, "marked at close");
+    #[derive(QueryableByName)]
+    struct Cols {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        column_name: String,
+    }
+    let columns: Vec<Cols> = diesel::sql_query(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'responses'",
+    )
+    .load(&mut conn)
+    .await
+    .expect("columns");
+    for c in &columns {
+        assert!(
+            ![
+                "invitation_id",
+                "person_id",
+                "token_hash",
+                "created_at",
+                "email"
+            ]
+            .contains(&c.column_name.as_str()),
+            "{}",
+            c.column_name
+        );
+    }
+    #[derive(QueryableByName)]
+    struct Shared {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let shared: Shared = diesel::sql_query("SELECT count(*) AS n FROM responses r JOIN invitations i ON i.token_hash = r.response_key OR i.id = r.id").get_result(&mut conn).await.expect("shared");
+    assert_eq!(
+        shared.n, 0,
+        "no shared value between response and invitation"
+    );
+    let seals: Shared = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM answered_seals WHERE wave_id = {wave}"
+    ))
+    .get_result(&mut conn)
+    .await
+    .expect("seals");
+    assert_eq!(seals.n, 0, "the sealed list is gone after close");
+}
+
+#[tokio::test]
+async fn the_answering_page_works_without_javascript_and_shows_saved_answers() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "f1@example.org").await;
+    let html = app
+        .get(&format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("<fieldset class=\"element\"")
+            && html.contains("<legend><span class=\"part\">Part 1 of 5</span> Awareness</legend>")
+    );
+    assert!(html.contains("Strongly disagree") && html.contains("anonymous"));
+    let first_q = app.questions(&token).await[0].0;
+    let csrf = extract_csrf(&html);
+
+    let bad = app
+        .client
+        .post(format!("{}/s/{token}", app.address))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            (&format!("q_{first_q}"), "9"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(bad.status().as_u16(), 422);
+    assert!(
+        bad.text()
+            .await
+            .expect("body")
+            .contains("Nothing was saved")
+    );
+    let saved = app
+        .client
+        .post(format!("{}/s/{token}", app.address))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            (&format!("q_{first_q}"), "2"),
+            ("comment_desire", "More training please"),
+            ("champion_opt_in", "1"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(saved.status().as_u16(), 200);
+    assert!(
+        saved
+            .text()
+            .await
+            .expect("body")
+            .contains("change your answers with the same link")
+    );
+
+    let again = app
+        .get(&format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        again.contains(&format!("name=\"q_{first_q}\" value=\"2\" checked")),
+        "saved answer shown"
+    );
+    assert!(again.contains("More training please") && again.contains("You answered before"));
+    let without_csrf = app
+        .client
+        .post(format!("{}/s/{token}", app.address))
+        .form(&[(format!("q_{first_q}"), "3")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(without_csrf.status().as_u16(), 403);
+}
