@@ -39,6 +39,8 @@ enum Command {
         #[arg(long)]
         no_worker: bool,
     },
+    /// Run only the background jobs (email worker, reminders, wave closer), without HTTP.
+    Worker,
     /// Apply pending migrations and exit.
     Migrate,
     /// Manage staff accounts.
@@ -121,6 +123,17 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 settings.application.base_url
             );
             app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Worker => {
+            run_migrations(&url).await?;
+            let pool = crate::db::pool::build_pool(&settings.database)?;
+            let keys =
+                crate::domain::survey_token::SurveyKeys::new(settings.application.secret.clone());
+            let mailer = crate::startup::build_mailer(&settings)?;
+            crate::startup::spawn_background_jobs(&pool, &keys, &mailer);
+            tracing::info!("worker running; Ctrl-C stops it");
+            tokio::signal::ctrl_c().await?;
             Ok(())
         }
         Command::Migrate => {

@@ -42,6 +42,8 @@ pub struct ApplicationSettings {
     pub max_upload_mb: usize,
     /// Hours a staff session lasts. Env: `APP_APPLICATION__SESSION_HOURS`.
     pub session_hours: i64,
+    /// The organisation's time zone (IANA name) for dates in emails. Env: `APP_APPLICATION__TIME_ZONE`.
+    pub time_zone: String,
 }
 
 /// `[database]`
@@ -68,6 +70,17 @@ pub struct EmailSettings {
     pub from: String,
     /// Folder for `.eml` files when no SMTP server is set. Env: `APP_EMAIL__OUTBOX_DIR`.
     pub outbox_dir: String,
+    /// Attempts before a temporarily failing email is marked failed. Env: `APP_EMAIL__MAX_ATTEMPTS`.
+    pub max_attempts: i32,
+    /// First retry delay in seconds; doubles with each attempt. Env: `APP_EMAIL__RETRY_BASE_SECS`.
+    pub retry_base_secs: u64,
+    /// Most messages sent per second by one worker. Env: `APP_EMAIL__RATE_PER_SECOND`.
+    pub rate_per_second: u32,
+    /// Seconds to wait for the mail server. Env: `APP_EMAIL__TIMEOUT_SECS`.
+    pub timeout_secs: u64,
+    /// Seconds a worker reserves the rows it claimed; after a crash they are retried
+    /// once this has passed. Env: `APP_EMAIL__LEASE_SECS`.
+    pub lease_secs: u64,
 }
 
 /// `[log]`
@@ -145,12 +158,26 @@ impl Settings {
         {
             anyhow::bail!("set APP_APPLICATION__SECRET to a random value in production");
         }
+        if self.application.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            anyhow::bail!(
+                "application.time_zone `{}` is not an IANA time zone such as Europe/London",
+                self.application.time_zone
+            );
+        }
+        if self.email.rate_per_second == 0 || self.email.max_attempts < 1 {
+            anyhow::bail!("email.rate_per_second and email.max_attempts must be at least 1");
+        }
         if !(self.application.base_url.starts_with("http://")
             || self.application.base_url.starts_with("https://"))
         {
             anyhow::bail!("application.base_url must start with http:// or https://");
         }
         Ok(())
+    }
+
+    /// The organisation's time zone (checked at load).
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.application.time_zone.parse().unwrap_or(chrono_tz::UTC)
     }
 
     /// True when the public URL is https, so cookies must be `Secure`.

@@ -9,6 +9,7 @@ pub mod cli_commands;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod email;
 pub mod error;
 pub mod jobs;
 pub mod routes;

@@ -14,10 +14,13 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::pool::build_pool;
 use crate::domain::survey_token::SurveyKeys;
+use crate::email::EmailSender;
 use crate::error::{AppError, FieldError};
+use crate::jobs::outbox::Mailer;
 use crate::routes;
 use crate::telemetry::RedactedRootSpan;
 use crate::web::{csrf, error_pages, headers};
+use secrecy::ExposeSecret;
 
 /// Largest body accepted by ordinary forms and JSON calls.
 const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -33,6 +36,41 @@ pub struct AppConfig {
     pub max_upload_bytes: usize,
     /// Public URL, without a trailing slash.
     pub base_url: String,
+    /// Mail goes to files: show the dev outbox page.
+    pub dev_outbox: bool,
+}
+
+/// The email worker's dependencies, from the settings.
+pub fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    Ok(Mailer {
+        sender: EmailSender::from_settings(&settings.email)?,
+        tera: std::sync::Arc::new(build_tera(Path::new(&settings.application.templates_dir))?),
+        keys: SurveyKeys::new(settings.application.secret.clone()),
+        from: settings.email.from.clone(),
+        base_url: settings
+            .application
+            .base_url
+            .trim_end_matches('/')
+            .to_owned(),
+        time_zone: settings.time_zone(),
+        max_attempts: settings.email.max_attempts,
+        retry_base: std::time::Duration::from_secs(settings.email.retry_base_secs),
+        rate_per_second: settings.email.rate_per_second,
+        lease: std::time::Duration::from_secs(settings.email.lease_secs),
+    })
+}
+
+/// Spawns the email worker, the reminder scheduler and the wave closer.
+pub fn spawn_background_jobs(pool: &DbPool, keys: &SurveyKeys, mailer: &Mailer) {
+    tokio::spawn(mailer.clone().run_until_stopped(pool.clone()));
+    tokio::spawn(crate::jobs::reminders::run_until_stopped(
+        pool.clone(),
+        keys.clone(),
+    ));
+    tokio::spawn(crate::jobs::wave_closer::run_until_stopped(
+        pool.clone(),
+        keys.clone(),
+    ));
 }
 
 /// A bound, ready-to-run server.
@@ -41,6 +79,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     keys: SurveyKeys,
+    mailer: Mailer,
 }
 
 impl Application {
@@ -55,6 +94,7 @@ impl Application {
             secure_cookies: settings.secure_cookies(),
             session_hours: settings.application.session_hours,
             max_upload_bytes: settings.application.max_upload_mb * 1024 * 1024,
+            dev_outbox: settings.email.smtp_url.expose_secret().trim().is_empty(),
             base_url: settings
                 .application
                 .base_url
@@ -70,11 +110,13 @@ impl Application {
             keys.clone(),
             settings.application.static_dir.clone(),
         )?;
+        let mailer = build_mailer(settings)?;
         Ok(Self {
             port,
             server,
             pool,
             keys,
+            mailer,
         })
     }
 
@@ -83,12 +125,19 @@ impl Application {
         self.port
     }
 
-    /// Starts the background jobs (wave closer) on the runtime.
+    /// Starts the background jobs (email worker, reminders, wave closer) on the runtime.
     pub fn spawn_background_jobs(&self) {
-        tokio::spawn(crate::jobs::wave_closer::run_until_stopped(
-            self.pool.clone(),
-            self.keys.clone(),
-        ));
+        spawn_background_jobs(&self.pool, &self.keys, &self.mailer);
+    }
+
+    /// The email worker, for tests that drive it by hand.
+    pub fn mailer(&self) -> Mailer {
+        self.mailer.clone()
+    }
+
+    /// The pool the server uses.
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
     }
 
     /// Serves until the process is asked to stop (SIGINT/SIGTERM finish in-flight requests).

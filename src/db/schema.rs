@@ -208,6 +208,7 @@ diesel::table! {
         launched_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        last_reminder_day -> Int4,
     }
 }
 

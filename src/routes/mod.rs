@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod dev_outbox;
 pub mod health;
 pub mod home;
 pub mod initiatives;
@@ -92,6 +93,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
         .route("/waves/{id}", web::get().to(waves::show::show))
         .route("/waves/{id}/launch", web::post().to(waves::show::launch))
         .route("/waves/{id}/close", web::post().to(waves::show::close))
+        .route(
+            "/waves/{id}/emails/retry",
+            web::post().to(waves::emails::retry),
+        )
+        .route(
+            "/waves/{id}/emails/resend",
+            web::post().to(waves::emails::resend),
+        )
+        .route("/dev/outbox", web::get().to(dev_outbox::index))
         .service(
             web::resource("/s/{token}")
                 .route(web::get().to(survey::answer::show))

@@ -162,7 +162,7 @@ pub async fn close_wave(
             .bind::<BigInt, _>(wave.id)
             .execute(conn)
             .await?;
-        diesel::sql_query("UPDATE email_outbox SET status = 'failed', last_error = 'wave closed before sending' WHERE wave_id = $1 AND status = 'queued' AND kind = 'reminder'")
+        diesel::sql_query("UPDATE email_outbox SET status = 'cancelled', last_error = 'wave closed before sending' WHERE wave_id = $1 AND status = 'queued' AND kind = 'reminder'")
             .bind::<BigInt, _>(wave.id)
             .execute(conn)
             .await?;

@@ -23,6 +23,10 @@ pub struct TestApp {
     pub db_name: String,
     /// Client with a cookie store that does not follow redirects.
     pub client: reqwest::Client,
+    /// The email worker (not running: tests drive it).
+    pub mailer: changeready::jobs::outbox::Mailer,
+    /// The app's pool.
+    pub pool: changeready::db::DbPool,
 }
 
 fn admin_url() -> String {
@@ -129,6 +133,11 @@ struct Count {
 
 /// Settings for a test app on port 0 against `db_url`.
 pub fn test_settings(db_url: &str) -> Settings {
+    test_settings_with(db_url, &[])
+}
+
+/// [`test_settings`] with extra variables, e.g. `("SMTP_URL", …)`.
+pub fn test_settings_with(db_url: &str, extra: &[(&str, &str)]) -> Settings {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
     let mut vars = std::collections::HashMap::new();
     vars.insert("DATABASE_URL".to_owned(), db_url.to_owned());
@@ -147,6 +156,17 @@ pub fn test_settings(db_url: &str) -> Settings {
         "APP_APPLICATION__STATIC_DIR".to_owned(),
         format!("{root}/static"),
     );
+    let outbox = std::env::temp_dir().join(format!("cr-outbox-{}", uuid::Uuid::new_v4().simple()));
+    vars.insert(
+        "APP_EMAIL__OUTBOX_DIR".to_owned(),
+        outbox.to_string_lossy().into_owned(),
+    );
+    vars.insert("APP_EMAIL__RETRY_BASE_SECS".to_owned(), "1".to_owned());
+    vars.insert("APP_EMAIL__TIMEOUT_SECS".to_owned(), "5".to_owned());
+    vars.insert("APP_EMAIL__RATE_PER_SECOND".to_owned(), "10000".to_owned());
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
     Settings::load_from(&dir, &vars).expect("test settings")
 }
 
@@ -169,14 +189,20 @@ pub async fn fresh_database() -> (String, String) {
 
 /// Starts the app on a random port against a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// [`spawn_app`] with extra settings variables.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         changeready::telemetry::init_logging(changeready::config::LogFormat::Pretty);
     }
     let (db_url, db_name) = fresh_database().await;
-    let app = Application::build(&test_settings(&db_url))
+    let app = Application::build(&test_settings_with(&db_url, extra))
         .await
         .expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let (mailer, pool) = (app.mailer(), app.pool());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -188,10 +214,23 @@ pub async fn spawn_app() -> TestApp {
         db_url,
         db_name,
         client,
+        mailer,
+        pool,
     }
 }
 
 impl TestApp {
+    /// Runs the email worker until nothing is due.
+    pub async fn dispatch_all_pending_emails(&self) -> usize {
+        let mut total = 0;
+        loop {
+            match self.mailer.deliver_due(&self.pool).await.expect("deliver") {
+                0 => return total,
+                n => total += n,
+            }
+        }
+    }
+
     /// A connection to this test's database.
     pub async fn db(&self) -> AsyncPgConnection {
         AsyncPgConnection::establish(&self.db_url)

@@ -3,11 +3,15 @@
 
 mod auth;
 mod config_and_cli;
+mod email;
+mod email_crash;
 mod health;
 mod helpers;
 mod people_import;
 mod roles;
 mod security;
+mod smtp;
 mod survey;
 mod wave_helpers;
+mod wave_pages;
 mod waves;

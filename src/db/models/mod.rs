@@ -2,6 +2,7 @@
 //! Queries take a connection, not the pool, so they also run inside a transaction.
 
 pub mod api_key;
+pub mod email_outbox;
 pub mod initiative;
 pub mod login_failure;
 pub mod person;

@@ -1,3 +1,4 @@
 //! The wave page and its actions.
 
+pub mod emails;
 pub mod show;

@@ -97,6 +97,10 @@ pub async fn show(
         &wave.closes_at.format("%Y-%m-%d %H:%M UTC").to_string(),
     );
     ctx.insert("sending", &(summary.emails.queued > 0));
+    ctx.insert(
+        "failed",
+        &crate::routes::waves::emails::failed_emails(&mut conn, wave.id).await?,
+    );
     page.render("waves/show.html", &ctx)
 }
 
