@@ -4,6 +4,7 @@
 //! `db` the queries, `routes` the HTTP handlers, `auth` staff accounts.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod cli_commands;
 pub mod config;

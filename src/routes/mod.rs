@@ -9,6 +9,7 @@ pub mod health;
 pub mod home;
 pub mod initiatives;
 pub mod people;
+pub mod results;
 pub mod survey;
 pub mod teams;
 pub mod waves;
@@ -93,6 +94,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
         .route("/waves/{id}", web::get().to(waves::show::show))
         .route("/waves/{id}/launch", web::post().to(waves::show::launch))
         .route("/waves/{id}/close", web::post().to(waves::show::close))
+        .route("/waves/{id}/results", web::get().to(results::show::show))
+        .route("/waves/{id}/report", web::get().to(results::report::report))
         .route(
             "/waves/{id}/emails/retry",
             web::post().to(waves::emails::retry),
@@ -125,6 +128,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
                     web::post().to(api::v1::initiatives::create_wave),
                 )
                 .route("/waves/{id}", web::get().to(api::v1::waves::show))
+                .route(
+                    "/waves/{id}/results",
+                    web::get().to(api::v1::results::results),
+                )
+                .route(
+                    "/waves/{id}/results.csv",
+                    web::get().to(api::v1::results::results_csv),
+                )
+                .route(
+                    "/waves/{id}/hotspots",
+                    web::get().to(api::v1::results::hotspots),
+                )
                 .route("/waves/{id}/launch", web::post().to(api::v1::waves::launch))
                 .route("/waves/{id}/close", web::post().to(api::v1::waves::close))
                 .service(

@@ -3,6 +3,7 @@
 //! (rules.md §2, §3, §4, §5, §7). No IO: the caller loads aggregates and renders.
 
 pub mod aggregate;
+pub mod champions;
 pub mod hotspots;
 pub mod playbook;
 pub mod response;

@@ -8,6 +8,7 @@ mod email_crash;
 mod health;
 mod helpers;
 mod people_import;
+mod results;
 mod roles;
 mod security;
 mod smtp;

@@ -31,6 +31,8 @@ async fn render(
     let initiative = Initiative::find(&mut conn, id).await?;
     let waves = Wave::list_for_initiative(&mut conn, id).await?;
     let members = Initiative::members(&mut conn, id).await?;
+    let (wave_names, trend) =
+        crate::routes::results::trend::initiative_trend(&mut conn, id).await?;
     let staff: Vec<_> = User::list(&mut conn)
         .await?
         .into_iter()
@@ -50,6 +52,8 @@ async fn render(
     ctx.insert("initiative", &initiative);
     ctx.insert("waves", &waves);
     ctx.insert("members", &members);
+    ctx.insert("wave_names", &wave_names);
+    ctx.insert("trend", &trend);
     ctx.insert("staff", &staff);
     ctx.insert("teams", &teams);
     ctx.insert("wave_form", wave_form);

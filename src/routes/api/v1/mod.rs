@@ -2,6 +2,7 @@
 
 pub mod initiatives;
 pub mod people;
+pub mod results;
 pub mod survey;
 pub mod teams;
 pub mod waves;

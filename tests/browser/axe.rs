@@ -1,0 +1,103 @@
+//! Accessibility checks with axe-core (vendored in `static/vendor/axe/`, loaded from
+//! the app's own origin, so the page's `script-src 'self'` policy admits it).
+
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+
+/// The WCAG 2.0 and 2.1 A/AA rules.
+const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/// Adds a `<script src>` for axe to the current page and waits for `window.axe`.
+const INJECT: &str = r#"
+const done = arguments[arguments.length - 1];
+if (window.axe) { done('loaded'); return; }
+const script = document.createElement('script');
+script.src = '/static/vendor/axe/axe.min.js';
+script.onload = () => done(window.axe ? 'loaded' : 'loaded, but no window.axe');
+script.onerror = () => done('could not load /static/vendor/axe/axe.min.js (run scripts/vendor-assets)');
+document.head.appendChild(script);
+"#;
+
+/// Runs axe on the whole document; answers the violations, trimmed to what a
+/// failure message needs.
+const RUN: &str = r#"
+const [tags, done] = [arguments[0], arguments[arguments.length - 1]];
+axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(r => done(r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+  }))))
+  .catch(e => done({error: String(e)}));
+"#;
+
+/// Runs axe's WCAG 2.1 A/AA rules on the current page and panics listing every
+/// violation (rule id, help, and each offending node) whose rule is not in `known`.
+///
+/// `known` is for rules already reported and awaiting a template fix; each use must
+/// carry the comment "known issue reported to lead". A known rule that no longer fails
+/// also panics, so the allowlist shrinks as soon as the fix lands.
+pub async fn assert_accessible(browser: &Browser, page: &str, known: &[&str]) {
+    let loaded = browser
+        .client
+        .execute_async(INJECT, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("inject axe into {page}: {e}"));
+    assert_eq!(loaded, json!("loaded"), "axe on {page}");
+    let result = browser
+        .client
+        .execute_async(RUN, vec![json!(TAGS)])
+        .await
+        .unwrap_or_else(|e| panic!("run axe on {page}: {e}"));
+    assert!(
+        result.get("error").is_none(),
+        "axe failed on {page}: {result}"
+    );
+    let violations = result.as_array().cloned().unwrap_or_default();
+    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_owned();
+    let unexpected: Vec<&Value> = violations
+        .iter()
+        .filter(|v| !known.contains(&id(v).as_str()))
+        .collect();
+    let fixed: Vec<&&str> = known
+        .iter()
+        .filter(|k| !violations.iter().any(|v| id(v) == **k))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "{} accessibility violation(s) on {page}:\n{}",
+        unexpected.len(),
+        unexpected
+            .iter()
+            .map(|v| describe(v))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        fixed.is_empty(),
+        "axe no longer finds {fixed:?} on {page}: remove them from its allowlist"
+    );
+}
+
+/// One violation as text: `rule (impact): help <url>` then one line per node.
+fn describe(violation: &Value) -> String {
+    let mut out = format!(
+        "- {} ({}): {} <{}>",
+        violation["id"].as_str().unwrap_or("?"),
+        violation["impact"].as_str().unwrap_or("?"),
+        violation["help"].as_str().unwrap_or("?"),
+        violation["helpUrl"].as_str().unwrap_or("?"),
+    );
+    for node in violation["nodes"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "\n    at {} {}\n       {}",
+            node["target"],
+            node["html"].as_str().unwrap_or_default(),
+            node["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('\n', "\n       "),
+        ));
+    }
+    out
+}
