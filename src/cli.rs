@@ -49,9 +49,15 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// Load the fictional demo organisation and its ITSM initiative (once; again changes nothing).
+    Demo {
+        /// Remove the demo data instead.
+        #[arg(long)]
+        remove: bool,
+    },
     /// Benchmarks: generate data and time the hot paths (use a throw-away database).
     #[command(subcommand)]
-    Bench(BenchCommand),
+    Bench(crate::bench::cli::BenchCommand),
     /// Import people and teams from a CSV file (header email,name,team[,manager_email,location,external_id]).
     ImportPeople {
         /// The CSV file.
@@ -59,55 +65,6 @@ enum Command {
         /// Deactivate people who are not in the file.
         #[arg(long)]
         deactivate_missing: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum BenchCommand {
-    /// Write a generated people CSV (three-level team tree).
-    GeneratePeople {
-        /// People.
-        #[arg(long, default_value_t = 100_000)]
-        people: usize,
-        /// Teams.
-        #[arg(long, default_value_t = 2_000)]
-        teams: usize,
-        /// Output file.
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Time launching one wave to a generated organisation.
-    Launch {
-        /// People.
-        #[arg(long, default_value_t = 100_000)]
-        people: usize,
-        /// Teams.
-        #[arg(long, default_value_t = 2_000)]
-        teams: usize,
-    },
-    /// Seed a wave with synthetic responses and time the results computation.
-    Results {
-        /// Responses.
-        #[arg(long, default_value_t = 1_000_000)]
-        responses: i64,
-        /// Teams.
-        #[arg(long, default_value_t = 2_000)]
-        teams: usize,
-        /// Timed runs.
-        #[arg(long, default_value_t = 200)]
-        iterations: usize,
-    },
-    /// Launch a wave and write its survey tokens to a file, for an HTTP load test.
-    SeedSurvey {
-        /// People.
-        #[arg(long, default_value_t = 20_000)]
-        people: usize,
-        /// Teams.
-        #[arg(long, default_value_t = 400)]
-        teams: usize,
-        /// File for the tokens, one per line.
-        #[arg(long)]
-        tokens_out: PathBuf,
     },
 }
 
@@ -201,7 +158,25 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             eprintln!("This key is shown once; store it now. Revoke it at /account/api-keys.");
             Ok(())
         }
-        Command::Bench(command) => run_bench(&settings, &url, command).await,
+        Command::Bench(command) => crate::bench::cli::run_bench(&settings, &url, command).await,
+        Command::Demo { remove } => {
+            run_migrations(&url).await?;
+            let mut conn = connect(&url).await?;
+            let report = if remove {
+                crate::services::demo::remove_demo(&mut conn)
+                    .await?
+                    .report()
+            } else {
+                let keys = crate::domain::survey_token::SurveyKeys::new(
+                    settings.application.secret.clone(),
+                );
+                crate::services::demo::load_demo(&mut conn, &keys)
+                    .await?
+                    .report()
+            };
+            println!("{report}");
+            Ok(())
+        }
         Command::ImportPeople {
             file,
             deactivate_missing,
@@ -247,41 +222,4 @@ pub fn read_password() -> anyhow::Result<SecretString> {
     Ok(SecretString::from(
         line.trim_end_matches(['\r', '\n']).to_owned(),
     ))
-}
-
-async fn run_bench(settings: &Settings, url: &str, command: BenchCommand) -> anyhow::Result<()> {
-    use crate::bench::run;
-    let keys = crate::domain::survey_token::SurveyKeys::new(settings.application.secret.clone());
-    if let BenchCommand::GeneratePeople { people, teams, out } = &command {
-        std::fs::write(out, crate::bench::data::people_csv(*people, *teams))?;
-        println!(
-            "wrote {people} people in {teams} teams to {}",
-            out.display()
-        );
-        return Ok(());
-    }
-    run_migrations(url).await?;
-    let mut conn = connect(url).await?;
-    match command {
-        BenchCommand::GeneratePeople { .. } => Ok(()),
-        BenchCommand::Launch { people, teams } => {
-            run::bench_launch(&mut conn, &keys, people, teams).await
-        }
-        BenchCommand::Results {
-            responses,
-            teams,
-            iterations,
-        } => {
-            let wave = run::bench_results(&mut conn, &keys, responses, teams, iterations).await?;
-            println!("results wave id: {wave}");
-            Ok(())
-        }
-        BenchCommand::SeedSurvey {
-            people,
-            teams,
-            tokens_out,
-        } => run::seed_survey(&mut conn, &keys, people, teams, &tokens_out)
-            .await
-            .map(|_| ()),
-    }
 }

@@ -2,5 +2,6 @@
 //! figures and how they were obtained. Run against a throw-away database
 //! (`scripts/bench` makes one); never against production.
 
+pub mod cli;
 pub mod data;
 pub mod run;

@@ -22,6 +22,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    champion_assignments (wave_id, team_id) {
+        wave_id -> Int8,
+        team_id -> Int8,
+        person_id -> Nullable<Int8>,
+        distance -> Nullable<Int4>,
+        overridden -> Bool,
+    }
+}
+
+diesel::table! {
+    champion_nominations (wave_id, person_id) {
+        wave_id -> Int8,
+        person_id -> Int8,
+        reason -> Text,
+        nominated_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    champion_notices (wave_id, person_id) {
+        wave_id -> Int8,
+        person_id -> Int8,
+        team_ids -> Array<Nullable<Int8>>,
+        notified_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     champion_optins (wave_id, person_id) {
         wave_id -> Int8,
         person_id -> Int8,
@@ -104,6 +133,15 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    playbook_items (id) {
+        id -> Int8,
+        element -> Text,
+        position -> Int4,
+        text -> Text,
     }
 }
 
@@ -209,11 +247,20 @@ diesel::table! {
         closed_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         last_reminder_day -> Int4,
+        champions_confirmed_at -> Nullable<Timestamptz>,
     }
 }
 
 diesel::joinable!(answered_seals -> waves (wave_id));
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(champion_assignments -> people (person_id));
+diesel::joinable!(champion_assignments -> teams (team_id));
+diesel::joinable!(champion_assignments -> waves (wave_id));
+diesel::joinable!(champion_nominations -> people (person_id));
+diesel::joinable!(champion_nominations -> users (nominated_by));
+diesel::joinable!(champion_nominations -> waves (wave_id));
+diesel::joinable!(champion_notices -> people (person_id));
+diesel::joinable!(champion_notices -> waves (wave_id));
 diesel::joinable!(champion_optins -> people (person_id));
 diesel::joinable!(champion_optins -> waves (wave_id));
 diesel::joinable!(email_outbox -> invitations (invitation_id));
@@ -238,6 +285,9 @@ diesel::joinable!(waves -> survey_templates (template_id));
 diesel::allow_tables_to_appear_in_same_query!(
     answered_seals,
     api_keys,
+    champion_assignments,
+    champion_nominations,
+    champion_notices,
     champion_optins,
     email_outbox,
     initiative_members,
@@ -245,6 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     login_failures,
     people,
+    playbook_items,
     responses,
     sessions,
     survey_item_texts,

@@ -76,6 +76,8 @@ struct Claimed {
     wave_status: Option<String>,
     #[diesel(sql_type = Nullable<BigInt>)]
     wave_id: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    payload: serde_json::Value,
 }
 
 /// What happened to one claimed row.
@@ -101,8 +103,8 @@ async fn claim(
            UPDATE email_outbox o SET next_attempt_at = now() + interval '{} seconds', attempts = o.attempts + 1 \
            WHERE o.id IN (SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= now() \
                           ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) \
-           RETURNING o.id, o.kind, o.recipient, o.attempts, o.invitation_id, o.wave_id) \
-         SELECT c.id, c.kind, c.recipient, c.attempts, c.invitation_id, c.wave_id, p.name AS person_name, \
+           RETURNING o.id, o.kind, o.recipient, o.attempts, o.invitation_id, o.wave_id, o.payload) \
+         SELECT c.id, c.kind, c.recipient, c.attempts, c.invitation_id, c.wave_id, c.payload, p.name AS person_name, \
                 ini.name AS initiative, w.sponsor_message, w.closes_at, w.status AS wave_status \
          FROM claimed c LEFT JOIN invitations i ON i.id = c.invitation_id \
          LEFT JOIN people p ON p.id = i.person_id LEFT JOIN waves w ON w.id = c.wave_id \
@@ -116,6 +118,9 @@ async fn claim(
 
 impl Mailer {
     fn context(&self, row: &Claimed) -> Option<Context> {
+        if row.kind == "champion" {
+            return Context::from_value(row.payload.clone()).ok();
+        }
         let invitation = row.invitation_id?;
         let closes_at = row.closes_at?.with_timezone(&self.time_zone);
         let mut ctx = Context::new();
@@ -145,7 +150,7 @@ impl Mailer {
     }
 
     async fn deliver(&self, pool: &DbPool, row: &Claimed) -> Outcome {
-        if row.wave_status.as_deref() == Some("closed") {
+        if row.wave_status.as_deref() == Some("closed") && row.kind != "champion" {
             return Outcome::Cancelled("the wave closed before sending".into());
         }
         if row.kind == "reminder" && self.has_answered(pool, row).await {
@@ -154,10 +159,10 @@ impl Mailer {
         let Some(ctx) = self.context(row) else {
             return Outcome::Failed("the invitation no longer exists".into());
         };
-        let template = if row.kind == "reminder" {
-            "reminder"
-        } else {
-            "invitation"
+        let template = match row.kind.as_str() {
+            "reminder" => "reminder",
+            "champion" => "champion",
+            _ => "invitation",
         };
         let content = match render_email(&self.tera, template, &ctx) {
             Ok(content) => content,
@@ -232,7 +237,13 @@ impl Mailer {
         let mut results = futures_util::stream::iter(deliveries).buffer_unordered(IN_FLIGHT);
         let mut done = 0u32;
         while let Some((row, outcome)) = results.next().await {
-            record(pool, row.id, &outcome, self.retry_delay(row.attempts)).await?;
+            crate::db::models::email_outbox::record_outcome(
+                pool,
+                row.id,
+                &outcome,
+                self.retry_delay(row.attempts),
+            )
+            .await?;
             done += 1;
             // Pace to the configured rate.
             let due = Duration::from_secs_f64(f64::from(done) / f64::from(self.rate_per_second));
@@ -256,41 +267,4 @@ impl Mailer {
             }
         }
     }
-}
-
-async fn record(
-    pool: &DbPool,
-    id: Uuid,
-    outcome: &Outcome,
-    retry_in: Duration,
-) -> anyhow::Result<()> {
-    let mut conn = pool.get().await?;
-    let (status, error, delay_secs) = match outcome {
-        Outcome::Sent => ("sent", None, 0),
-        Outcome::Retry(e) => (
-            "queued",
-            Some(e.as_str()),
-            i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX),
-        ),
-        Outcome::Failed(e) => ("failed", Some(e.as_str()), 0),
-        Outcome::Cancelled(e) => ("cancelled", Some(e.as_str()), 0),
-    };
-    match outcome {
-        Outcome::Sent => tracing::debug!(outbox_id = %id, "email sent"),
-        Outcome::Retry(e) => tracing::warn!(outbox_id = %id, reason = %e, "email will be retried"),
-        Outcome::Failed(e) => tracing::warn!(outbox_id = %id, reason = %e, "email failed"),
-        Outcome::Cancelled(_) => tracing::debug!(outbox_id = %id, "email cancelled"),
-    }
-    diesel::sql_query(
-        "UPDATE email_outbox SET status = $2, last_error = $3, \
-           sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, \
-           next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1",
-    )
-    .bind::<SqlUuid, _>(id)
-    .bind::<Text, _>(status)
-    .bind::<Nullable<Text>, _>(error)
-    .bind::<BigInt, _>(delay_secs)
-    .execute(&mut conn)
-    .await?;
-    Ok(())
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod champions;
 pub mod dev_outbox;
 pub mod health;
 pub mod home;
@@ -105,6 +106,34 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
             web::post().to(waves::emails::resend),
         )
         .route("/dev/outbox", web::get().to(dev_outbox::index))
+        .route(
+            "/waves/{id}/champions",
+            web::get().to(champions::page::show),
+        )
+        .route(
+            "/waves/{id}/champions/assign",
+            web::post().to(champions::actions::propose_form),
+        )
+        .route(
+            "/waves/{id}/champions/override",
+            web::post().to(champions::actions::override_form),
+        )
+        .route(
+            "/waves/{id}/champions/reset",
+            web::post().to(champions::actions::reset_form),
+        )
+        .route(
+            "/waves/{id}/champions/nominate",
+            web::post().to(champions::actions::nominate_form),
+        )
+        .route(
+            "/waves/{id}/champions/remove",
+            web::post().to(champions::actions::remove_form),
+        )
+        .route(
+            "/waves/{id}/champions/confirm",
+            web::post().to(champions::actions::confirm_form),
+        )
         .service(
             web::resource("/s/{token}")
                 .route(web::get().to(survey::answer::show))
@@ -139,6 +168,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
                 .route(
                     "/waves/{id}/hotspots",
                     web::get().to(api::v1::results::hotspots),
+                )
+                .route(
+                    "/waves/{id}/champions",
+                    web::get().to(api::v1::champions::show),
+                )
+                .route(
+                    "/waves/{id}/champions/assign",
+                    web::post().to(api::v1::champions::assign),
                 )
                 .route("/waves/{id}/launch", web::post().to(api::v1::waves::launch))
                 .route("/waves/{id}/close", web::post().to(api::v1::waves::close))

@@ -21,9 +21,12 @@ use crate::db::models::session::Session;
 use crate::db::models::wave::{NewWave, Wave};
 use crate::db::schema::users;
 use crate::domain::survey_token::SurveyKeys;
-use crate::services::demo_org::{DEMO_DOMAIN, DESCRIPTION, ROOT_TEAM, WAVES};
-use crate::services::demo_org::{answer_wave, backdate, import_org};
+use crate::services::demo_org::{
+    DEMO_DOMAIN, DESCRIPTION, ROOT_TEAM, WAVES, answer_wave, backdate, import_org,
+};
 use crate::services::wave_lifecycle::{close_wave, launch_wave};
+
+pub use crate::services::demo_report::RemovedSummary;
 
 /// The demo initiative's exact name; finding it means the demo is loaded.
 pub const DEMO_INITIATIVE: &str = "New ITSM service platform (demo)";
@@ -98,37 +101,6 @@ impl DemoSummary {
     }
 }
 
-/// What [`remove_demo`] deleted.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct RemovedSummary {
-    /// Demo initiatives, with their waves, invitations, responses, figures and emails.
-    pub initiatives: usize,
-    /// Demo staff accounts.
-    pub accounts: usize,
-    /// Demo people.
-    pub people: usize,
-    /// Demo people kept (deactivated) because another initiative's wave invited them.
-    pub people_kept: usize,
-    /// Teams under `Demo Corp`.
-    pub teams: usize,
-}
-
-impl RemovedSummary {
-    /// The text `changeready demo --remove` prints.
-    pub fn report(&self) -> String {
-        let (initiatives, accounts, kept) = (self.initiatives, self.accounts, self.people_kept);
-        let kept = match kept {
-            0 => String::new(),
-            n => format!(" {n} people in other initiatives' waves were deactivated instead."),
-        };
-        format!(
-            "Removed the demo data: {initiatives} initiative(s), {accounts} account(s), {} people, \
-             {} teams.{kept}",
-            self.people, self.teams
-        )
-    }
-}
-
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = BigInt)]
@@ -192,6 +164,10 @@ async fn load_in(conn: &mut AsyncPgConnection, keys: &SurveyKeys) -> anyhow::Res
         wave_ids.push(wave.id);
     }
     backdate(conn, initiative.id, &wave_ids).await?;
+    if let Some(open) = wave_ids.last() {
+        crate::services::demo_champions::assign_demo_champions(conn, *open, PRACTITIONER_EMAIL)
+            .await?;
+    }
     let counts = counts(conn, initiative.id).await?;
     let passwords = Some((sponsor_password, practitioner_password));
     Ok(DemoSummary { passwords, counts })
@@ -270,9 +246,10 @@ const REMOVE_TEMPLATES: &str = "DELETE FROM survey_templates s \
     WHERE (s.name = $1 OR starts_with(s.name, $1 || ' / ')) AND NOT s.id = 1 \
     AND NOT EXISTS (SELECT 1 FROM waves WHERE template_id = s.id) \
     AND NOT EXISTS (SELECT 1 FROM initiatives WHERE template_id = s.id)";
-const REMOVE_PEOPLE: &str = "DELETE FROM people p WHERE p.email LIKE $1 \
-    AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.person_id = p.id) \
-    AND NOT EXISTS (SELECT 1 FROM champion_optins c WHERE c.person_id = p.id)";
+const REMOVE_PEOPLE: &str = "DELETE FROM people p WHERE p.email LIKE $1 AND p.id NOT IN ( \
+    SELECT person_id FROM invitations UNION SELECT person_id FROM champion_optins UNION \
+    SELECT person_id FROM champion_nominations UNION SELECT person_id FROM champion_notices UNION \
+    SELECT person_id FROM champion_assignments WHERE person_id IS NOT NULL)";
 /// Demo teams, except those something still refers to and their ancestors. Every
 /// launch adds an empty figures row for every team, demo teams included: those go too.
 const REMOVE_TEAMS: &str = "WITH RECURSIVE \

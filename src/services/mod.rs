@@ -2,8 +2,13 @@
 
 pub mod access;
 pub mod api_keys;
+pub mod champion_assignment;
+pub mod champion_candidates;
+pub mod champion_notify;
 pub mod demo;
+pub mod demo_champions;
 pub mod demo_org;
+pub mod demo_report;
 pub mod import_people;
 pub mod results;
 pub mod survey_response;

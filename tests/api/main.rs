@@ -2,7 +2,9 @@
 //! migrated template, spoken to over HTTP.
 
 mod auth;
+mod champions;
 mod config_and_cli;
+mod demo;
 mod email;
 mod email_crash;
 mod health;

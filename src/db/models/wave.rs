@@ -37,6 +37,8 @@ pub struct Wave {
     pub closed_at: Option<DateTime<Utc>>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// When the champion assignment was last confirmed.
+    pub champions_confirmed_at: Option<DateTime<Utc>>,
 }
 
 /// Fields of a new wave.

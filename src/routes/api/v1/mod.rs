@@ -1,5 +1,6 @@
 //! Version 1 of the JSON API.
 
+pub mod champions;
 pub mod initiatives;
 pub mod people;
 pub mod results;
