@@ -165,6 +165,7 @@ fn run(
     static_dir: String,
 ) -> anyhow::Result<Server> {
     let keys = web::Data::new(keys);
+    let questions = web::Data::new(crate::services::survey_response::QuestionCache::default());
     let pool = web::Data::new(pool);
     let tera = web::Data::new(tera);
     let max_upload = config.max_upload_bytes;
@@ -179,6 +180,7 @@ fn run(
             .app_data(tera.clone())
             .app_data(config.clone())
             .app_data(keys.clone())
+            .app_data(questions.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(DEFAULT_BODY_LIMIT)

@@ -43,6 +43,27 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         iterations: usize,
     },
+    /// Time the exact champion assignment (no database).
+    Champions {
+        /// Teams in the tree.
+        #[arg(long, default_value_t = 3_000)]
+        teams: usize,
+        /// Eligible candidates.
+        #[arg(long, default_value_t = 2_000)]
+        candidates: usize,
+        /// Hotspot teams.
+        #[arg(long, default_value_t = 500)]
+        hotspots: usize,
+        /// Timed runs.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
+    /// Time the email worker sending a wave's invitations to `SMTP_URL`.
+    Mail {
+        /// People (one invitation each).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
+    },
     /// Launch a wave and write its survey tokens to a file, for an HTTP load test.
     SeedSurvey {
         /// People.
@@ -65,6 +86,16 @@ pub async fn run_bench(
 ) -> anyhow::Result<()> {
     use crate::bench::run;
     let keys = crate::domain::survey_token::SurveyKeys::new(settings.application.secret.clone());
+    if let BenchCommand::Champions {
+        teams,
+        candidates,
+        hotspots,
+        runs,
+    } = command
+    {
+        crate::bench::champions::bench_champions(teams, candidates, hotspots, runs);
+        return Ok(());
+    }
     if let BenchCommand::GeneratePeople { people, teams, out } = &command {
         std::fs::write(out, crate::bench::data::people_csv(*people, *teams))?;
         println!(
@@ -76,7 +107,8 @@ pub async fn run_bench(
     run_migrations(url).await?;
     let mut conn = crate::cli::connect(url).await?;
     match command {
-        BenchCommand::GeneratePeople { .. } => Ok(()),
+        BenchCommand::GeneratePeople { .. } | BenchCommand::Champions { .. } => Ok(()),
+        BenchCommand::Mail { people } => run::bench_mail(&mut conn, settings, people).await,
         BenchCommand::Launch { people, teams } => {
             run::bench_launch(&mut conn, &keys, people, teams).await
         }

@@ -110,6 +110,7 @@ diesel::table! {
         token_hash -> Bytea,
         answered -> Bool,
         answered_on -> Nullable<Date>,
+        location -> Nullable<Text>,
     }
 }
 
@@ -160,6 +161,7 @@ diesel::table! {
         score_ability -> Nullable<Float8>,
         score_reinforcement -> Nullable<Float8>,
         barrier -> Text,
+        location -> Nullable<Text>,
     }
 }
 

@@ -102,3 +102,61 @@ fn classify_smtp(e: lettre::transport::smtp::Error) -> SendError {
         SendError::Temporary(reason)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::email::EmailContent;
+    use crate::email::message::build_message;
+
+    fn content() -> EmailContent {
+        EmailContent {
+            subject: "Survey".into(),
+            text: "Plain part".into(),
+            html: "<p>HTML part</p>".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_stub_transport_records_a_multipart_message_with_its_id() {
+        let stub = AsyncStubTransport::new_ok();
+        let sender = EmailSender::Stub(stub.clone());
+        let message = build_message(
+            "changeready <cr@example.org>",
+            "a@example.org",
+            "<id-1@example.org>",
+            &content(),
+        )
+        .expect("message");
+
+        sender.send(message).await.expect("sent");
+
+        let sent = stub.messages().await;
+        assert_eq!(sent.len(), 1);
+        let (envelope, raw) = &sent[0];
+        assert_eq!(envelope.to()[0].to_string(), "a@example.org");
+        assert!(
+            raw.contains("multipart/alternative")
+                && raw.contains("Plain part")
+                && raw.contains("HTML part")
+        );
+        assert!(raw.contains("Message-ID: <id-1@example.org>"));
+    }
+
+    #[tokio::test]
+    async fn a_failing_transport_is_a_temporary_error_and_a_bad_address_fails_to_build() {
+        let sender = EmailSender::Stub(AsyncStubTransport::new_error());
+        let message = build_message(
+            "cr@example.org",
+            "a@example.org",
+            "<id-2@example.org>",
+            &content(),
+        )
+        .expect("message");
+        assert!(matches!(
+            sender.send(message).await,
+            Err(SendError::Temporary(_))
+        ));
+        assert!(build_message("cr@example.org", "not an address", "<id-3@x>", &content()).is_err());
+    }
+}

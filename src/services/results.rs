@@ -29,6 +29,42 @@ pub async fn wave_results(
     wave: &Wave,
 ) -> diesel::QueryResult<WaveResults> {
     let rows = load_for_wave(conn, wave.id).await?;
+    Ok(results_from_rows(rows, wave))
+}
+
+/// A wave's figures for the people of one location only, under the same rules and k.
+/// This view reads the location's responses (the unfiltered one never does).
+pub async fn wave_results_at(
+    conn: &mut AsyncPgConnection,
+    wave: &Wave,
+    location: &str,
+) -> diesel::QueryResult<WaveResults> {
+    let rows =
+        crate::db::models::wave_team_stats::load_for_location(conn, wave.id, location).await?;
+    Ok(results_from_rows(rows, wave))
+}
+
+/// Locations of the wave's invitees, for the filter.
+pub async fn wave_locations(
+    conn: &mut AsyncPgConnection,
+    wave_id: i64,
+) -> diesel::QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Location {
+        #[diesel(sql_type = Text)]
+        location: String,
+    }
+    let rows: Vec<Location> = diesel::sql_query("SELECT DISTINCT location FROM invitations WHERE wave_id = $1 AND location IS NOT NULL ORDER BY location")
+        .bind::<BigInt, _>(wave_id)
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|l| l.location).collect())
+}
+
+fn results_from_rows(
+    rows: Vec<crate::db::models::wave_team_stats::TeamStatsRow>,
+    wave: &Wave,
+) -> WaveResults {
     let teams: Vec<TeamAggregate> = rows
         .into_iter()
         .map(|r| {
@@ -45,7 +81,7 @@ pub async fn wave_results(
             team
         })
         .collect();
-    Ok(compute_results(&teams, i64::from(wave.min_group_size)))
+    compute_results(&teams, i64::from(wave.min_group_size))
 }
 
 /// The initiative's wave launched last before `wave`, if any.
@@ -165,4 +201,23 @@ pub async fn team_comments(
         .into_iter()
         .filter_map(|r| Element::parse(&r.element).map(|e| (e, r.comment)))
         .collect())
+}
+
+/// [`wave_insights`], or the same for one location (no comparison with earlier waves).
+pub async fn insights_for(
+    conn: &mut AsyncPgConnection,
+    wave: &Wave,
+    location: Option<&str>,
+) -> diesel::QueryResult<Insights> {
+    let Some(location) = location else {
+        return wave_insights(conn, wave).await;
+    };
+    let results = wave_results_at(conn, wave, location).await?;
+    let playbook = load_playbook(conn).await?;
+    let hotspots = find_hotspots(&results, None, &playbook);
+    Ok(Insights {
+        results,
+        previous: None,
+        hotspots,
+    })
 }

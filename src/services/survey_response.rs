@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use diesel::sql_types::{BigInt, Bool, Bytea, Double, Nullable, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Bytea, Double, Nullable};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::db::models::initiative::Initiative;
 use crate::db::models::response;
@@ -20,6 +19,8 @@ use crate::domain::survey_submission::Submission;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
 use crate::scoring::response::{ResponseScores, score_response};
+use crate::services::survey_target::InvitationRow;
+pub use crate::services::survey_target::{QuestionCache, SurveyTarget, find_target};
 
 /// What the answering page shows.
 pub struct SurveyView {
@@ -35,24 +36,12 @@ pub struct SurveyView {
     pub current: Option<Submission>,
 }
 
-#[derive(QueryableByName)]
-struct InvitationRow {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = BigInt)]
-    wave_id: i64,
-    #[diesel(sql_type = BigInt)]
-    person_id: i64,
-    #[diesel(sql_type = BigInt)]
-    team_id: i64,
-}
-
 async fn find_invitation(
     conn: &mut AsyncPgConnection,
     token: &SurveyToken,
 ) -> Result<InvitationRow, AppError> {
     diesel::sql_query(
-        "SELECT id, wave_id, person_id, team_id FROM invitations WHERE token_hash = $1",
+        "SELECT id, wave_id, person_id, team_id, location FROM invitations WHERE token_hash = $1",
     )
     .bind::<Bytea, _>(token.hash())
     .get_result(conn)
@@ -108,8 +97,7 @@ async fn is_opted_in(
     Ok(flag.b)
 }
 
-/// Saves (or replaces) the answers of a link and updates the team's running figures,
-/// in one transaction. Exactly one response per link, also under concurrent saves.
+/// [`save_for_target`] for a link not looked up yet.
 pub async fn save_response(
     conn: &mut AsyncPgConnection,
     keys: &SurveyKeys,
@@ -117,6 +105,21 @@ pub async fn save_response(
     questions: &[SurveyQuestion],
     submission: &Submission,
 ) -> Result<(), AppError> {
+    let target = find_target(conn, token).await?;
+    save_for_target(conn, keys, token, &target, questions, submission).await
+}
+
+/// Saves (or replaces) the answers of a link and updates the team's running figures,
+/// in one transaction. Exactly one response per link, also under concurrent saves.
+pub async fn save_for_target(
+    conn: &mut AsyncPgConnection,
+    keys: &SurveyKeys,
+    token: &SurveyToken,
+    target: &SurveyTarget,
+    questions: &[SurveyQuestion],
+    submission: &Submission,
+) -> Result<(), AppError> {
+    let invitation = &target.invitation;
     let elements: Vec<(Element, Likert)> = submission
         .answers
         .iter()
@@ -147,7 +150,6 @@ pub async fn save_response(
     let response_key = keys.response_key(token);
     let today = Utc::now().date_naive();
     conn.transaction(async |conn| {
-        let invitation = find_invitation(conn, token).await?;
         // KEY SHARE on the wave (not the invitation) orders this save before or after a close.
         let open: Option<StatusRow> = diesel::sql_query("SELECT status = 'open' AND closes_at > now() AS open FROM waves WHERE id = $1 FOR KEY SHARE")
             .bind::<BigInt, _>(invitation.wave_id)
@@ -157,7 +159,8 @@ pub async fn save_response(
         if !open.is_some_and(|o| o.open) {
             return Err(AppError::Gone("this survey has closed".into()));
         }
-        let values = response::ResponseValues { answered_on: today, answers: &answers, comments: &comments, scores: &scores };
+        let values = response::ResponseValues { answered_on: today, answers: &answers, comments: &comments, scores: &scores,
+            location: invitation.location.as_deref() };
         let inserted = response::insert_response(conn, (invitation.wave_id, invitation.team_id), &response_key, &values).await?;
         let previous = if inserted {
             None
@@ -175,7 +178,7 @@ pub async fn save_response(
                 .execute(conn)
                 .await?;
         }
-        record_champion_choice(conn, &invitation, submission.champion_opt_in, &scores, today).await?;
+        record_champion_choice(conn, invitation, submission.champion_opt_in, &scores, today).await?;
         Ok(())
     })
     .await

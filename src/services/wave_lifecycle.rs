@@ -79,9 +79,10 @@ pub async fn launch_wave(
             let people: Vec<i64> = chunk.iter().map(|i| i.person_id).collect();
             let teams: Vec<i64> = chunk.iter().map(|i| i.team_id).collect();
             diesel::sql_query(
-                "INSERT INTO invitations (id, wave_id, person_id, team_id, token_hash) \
-                 SELECT u.id, $1, u.person_id, u.team_id, u.token_hash \
-                 FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::bytea[]) AS u(id, person_id, team_id, token_hash)",
+                "INSERT INTO invitations (id, wave_id, person_id, team_id, token_hash, location) \
+                 SELECT u.id, $1, u.person_id, u.team_id, u.token_hash, p.location \
+                 FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::bytea[]) AS u(id, person_id, team_id, token_hash) \
+                 JOIN people p ON p.id = u.person_id",
             )
             .bind::<BigInt, _>(wave.id)
             .bind::<Array<SqlUuid>, _>(&ids)

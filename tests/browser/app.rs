@@ -150,7 +150,16 @@ pub fn test_settings(db_url: &str) -> Settings {
 
 /// Starts the app on a random port against a fresh database. The email worker does
 /// not run, so launched waves keep their emails waiting.
+///
+/// The app's warnings and errors (`RUST_LOG` to change) go to the test's output, so a
+/// page that says "Something went wrong" fails with the server's reason beside it.
 pub async fn spawn_app() -> TestApp {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
     ensure_template().await;
     let name = format!("cr_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = AsyncPgConnection::establish(&admin_url())

@@ -21,22 +21,30 @@ document.head.appendChild(script);
 
 /// Runs axe on the whole document; answers the violations, trimmed to what a
 /// failure message needs.
+/// Each node also says which of the selectors in `arguments[1]` it matches.
 const RUN: &str = r#"
-const [tags, done] = [arguments[0], arguments[arguments.length - 1]];
+const [tags, selectors, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const matching = target => selectors.filter(s => {
+  try { const e = document.querySelector(target[0]); return !!e && e.matches(s); } catch (_) { return false; }
+});
 axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
   .then(r => done(r.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-    nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+    nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary,
+      matches: matching(n.target)})),
   }))))
   .catch(e => done({error: String(e)}));
 "#;
 
 /// Runs axe's WCAG 2.1 A/AA rules on the current page and panics listing every
-/// violation (rule id, help, and each offending node) whose rule is not in `known`.
+/// violation (rule id, help, and each offending node) that `known` does not excuse.
 ///
-/// `known` is for rules already reported and awaiting a template fix; each use must
-/// carry the comment "known issue reported to lead". A known rule that no longer fails
-/// also panics, so the allowlist shrinks as soon as the fix lands.
+/// `known` is for problems already reported and awaiting a template fix; each use must
+/// carry the comment "known issue reported to lead". An entry is a rule id, excusing
+/// the rule on the whole page, or a rule id, a space and a CSS selector, excusing it
+/// only on the elements that match, e.g. `"color-contrast td.h7"`. An entry that no
+/// longer excuses anything also panics, so the allowlist shrinks as soon as the fix
+/// lands.
 pub async fn assert_accessible(browser: &Browser, page: &str, known: &[&str]) {
     let loaded = browser
         .client
@@ -44,35 +52,66 @@ pub async fn assert_accessible(browser: &Browser, page: &str, known: &[&str]) {
         .await
         .unwrap_or_else(|e| panic!("inject axe into {page}: {e}"));
     assert_eq!(loaded, json!("loaded"), "axe on {page}");
+    let known: Vec<(&str, Option<&str>)> = known
+        .iter()
+        .map(|k| match k.split_once(' ') {
+            Some((rule, selector)) => (rule, Some(selector.trim())),
+            None => (*k, None),
+        })
+        .collect();
+    let selectors: Vec<&str> = known.iter().filter_map(|(_, s)| *s).collect();
     let result = browser
         .client
-        .execute_async(RUN, vec![json!(TAGS)])
+        .execute_async(RUN, vec![json!(TAGS), json!(selectors)])
         .await
         .unwrap_or_else(|e| panic!("run axe on {page}: {e}"));
     assert!(
         result.get("error").is_none(),
         "axe failed on {page}: {result}"
     );
-    let violations = result.as_array().cloned().unwrap_or_default();
-    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_owned();
-    let unexpected: Vec<&Value> = violations
-        .iter()
-        .filter(|v| !known.contains(&id(v).as_str()))
-        .collect();
-    let fixed: Vec<&&str> = known
-        .iter()
-        .filter(|k| !violations.iter().any(|v| id(v) == **k))
-        .collect();
+    let excuses = |rule: &str, node: &Value, (id, selector): &(&str, Option<&str>)| {
+        *id == rule
+            && selector.is_none_or(|s| {
+                node["matches"]
+                    .as_array()
+                    .is_some_and(|m| m.contains(&json!(s)))
+            })
+    };
+    let mut unexpected = Vec::new();
+    let mut used = vec![false; known.len()];
+    for violation in result.as_array().cloned().unwrap_or_default() {
+        let rule = violation["id"].as_str().unwrap_or_default().to_owned();
+        let mut left = violation.clone();
+        let nodes = violation["nodes"].as_array().cloned().unwrap_or_default();
+        left["nodes"] = Value::Array(
+            nodes
+                .into_iter()
+                .filter(|node| {
+                    let by = known.iter().position(|k| excuses(&rule, node, k));
+                    by.inspect(|i| used[*i] = true).is_none()
+                })
+                .collect(),
+        );
+        if left["nodes"].as_array().is_some_and(|n| !n.is_empty()) {
+            unexpected.push(left);
+        }
+    }
     assert!(
         unexpected.is_empty(),
         "{} accessibility violation(s) on {page}:\n{}",
         unexpected.len(),
         unexpected
             .iter()
-            .map(|v| describe(v))
+            .map(describe)
             .collect::<Vec<_>>()
             .join("\n")
     );
+    let fixed: Vec<_> = known
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|((rule, selector), _)| format!("{rule} {}", selector.unwrap_or_default()))
+        .collect();
     assert!(
         fixed.is_empty(),
         "axe no longer finds {fixed:?} on {page}: remove them from its allowlist"

@@ -1,5 +1,5 @@
 //! A headless Chromium session through chromedriver, with its own profile directory;
-//! DevTools commands for the viewport and full-page screenshots.
+//! DevTools commands for the viewport, the media type and screenshots.
 
 use std::time::Duration;
 
@@ -101,18 +101,30 @@ impl Browser {
             Viewport::Phone => (390, 844, true),
             Viewport::Desktop => (1280, 900, false),
         };
+        browser.set_viewport(width, height, mobile).await;
+        browser.emulate_media("").await;
         browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
-            )
+    }
+
+    /// Emulates a viewport of `width`×`height` CSS pixels (`mobile`: a phone's
+    /// meta-viewport handling and scrollbars).
+    pub async fn set_viewport(&self, width: u32, height: u32, mobile: bool) {
+        let metrics =
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile});
+        self.cdp("Emulation.setDeviceMetricsOverride", metrics)
             .await;
-        // No transitions: screenshots and styles are final as soon as a key is handled.
+    }
+
+    /// Emulates the CSS media type `media` (`"print"`, or `""` for the screen), always
+    /// with `prefers-reduced-motion: reduce`, so no transition delays a style or a
+    /// screenshot.
+    pub async fn emulate_media(&self, media: &str) {
         let reduce = json!([{"name": "prefers-reduced-motion", "value": "reduce"}]);
-        browser
-            .cdp("Emulation.setEmulatedMedia", json!({"features": reduce}))
-            .await;
-        browser
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"media": media, "features": reduce}),
+        )
+        .await;
     }
 
     /// Runs a DevTools protocol command through chromedriver's `goog/cdp/execute`.
@@ -138,14 +150,12 @@ impl Browser {
         body["value"].clone()
     }
 
-    /// A PNG of the whole page, beyond the viewport, in the current viewport's width.
-    pub async fn full_page_png(&self) -> Vec<u8> {
+    /// A PNG of what the viewport shows now (not the whole page: a phone-length survey
+    /// would be a picture many screens tall).
+    pub async fn viewport_png(&self) -> Vec<u8> {
         use base64::Engine;
         let shot = self
-            .cdp(
-                "Page.captureScreenshot",
-                json!({"format": "png", "captureBeyondViewport": true}),
-            )
+            .cdp("Page.captureScreenshot", json!({"format": "png"}))
             .await;
         let data = shot["data"].as_str().expect("screenshot data");
         base64::engine::general_purpose::STANDARD
@@ -153,7 +163,7 @@ impl Browser {
             .expect("base64 PNG")
     }
 
-    /// Writes [`Self::full_page_png`] to `docs/screenshots/{name}` when
+    /// Writes [`Self::viewport_png`] to `docs/screenshots/{name}` when
     /// `CHANGEREADY_SCREENSHOTS=1`; otherwise nothing, so test runs leave the tree alone.
     pub async fn save_screenshot(&self, name: &str) {
         if std::env::var("CHANGEREADY_SCREENSHOTS").as_deref() != Ok("1") {
@@ -161,7 +171,7 @@ impl Browser {
         }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
         std::fs::create_dir_all(&dir).expect("create docs/screenshots");
-        std::fs::write(dir.join(name), self.full_page_png().await).expect("write screenshot");
+        std::fs::write(dir.join(name), self.viewport_png().await).expect("write screenshot");
     }
 
     /// Ends the session cleanly (the drop does the same, bluntly, after a panic).

@@ -104,6 +104,8 @@ async fn an_employee_answers_on_a_phone_with_the_keyboard_alone_then_reopens_the
         );
         choose(&browser, name, 0, answer_for(i)).await;
     }
+    // For the README: the first screen of the answered survey, not all of its length.
+    browser.js("window.scrollTo(0, 0);", vec![]).await;
     browser.save_screenshot("survey-phone.png").await;
     let thanks = submit_with(&browser, Key::Enter).await;
     assert!(

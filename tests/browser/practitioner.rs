@@ -1,20 +1,22 @@
 //! The practitioner's journey through the pages: sign in, import people, create an
-//! initiative and a wave, launch it, watch the progress and the results.
+//! initiative and a wave, launch it, watch the progress, read the heatmap and propose
+//! change champions.
 
 use std::io::Write;
 
 use crate::app::{PASSWORD, TestApp, spawn_app};
 use crate::axe::assert_accessible;
 use crate::browser::{Browser, Viewport};
+use crate::results::read_heatmap;
 use crate::waves::ORG;
 
 /// Signs in through `/login` (checked with axe on the way) and waits for the start page.
-async fn sign_in(browser: &Browser, email: &str) {
+pub async fn sign_in(browser: &Browser, email: &str, password: &str) {
     browser.goto("/login").await;
     browser.wait_for_text("main h1", "Sign in").await;
     assert_accessible(browser, "the login page", &[]).await;
     browser.fill("#email", email).await;
-    browser.fill("#password", PASSWORD).await;
+    browser.fill("#password", password).await;
     browser.click("main form button[type=submit]").await;
     browser.wait_for_text("main h1", "Welcome").await;
     assert_eq!(browser.path().await, "/");
@@ -60,7 +62,7 @@ async fn create_initiative(browser: &Browser, name: &str, description: &str) -> 
 }
 
 /// The number at the end of `path`.
-fn id_from(path: &str) -> i64 {
+pub fn id_from(path: &str) -> i64 {
     let last = path.rsplit('/').next().unwrap_or_default();
     last.parse()
         .unwrap_or_else(|_| panic!("no id at the end of {path}"))
@@ -122,14 +124,11 @@ async fn launch_wave(browser: &Browser) -> String {
     browser.wait_for_text("p.flash", "Wave launched").await
 }
 
-/// Opens the results of wave `wave_id` and returns what they say.
-///
-/// Today the only results are the response counts on the wave page; when the
-/// results page exists, this goes there instead.
+/// Opens the results page of wave `wave_id` and returns the summary under its title.
 pub async fn open_results(browser: &Browser, wave_id: i64) -> String {
-    browser.goto(&format!("/waves/{wave_id}")).await;
-    browser.wait_for_text("main h2", "Responses").await;
-    browser.text("main").await
+    browser.goto(&format!("/waves/{wave_id}/results")).await;
+    browser.wait_for_text("main h1", "Results: ").await;
+    browser.text("main h1 + p").await
 }
 
 /// The emails' `<progress>`: (value, max).
@@ -143,13 +142,13 @@ async fn email_progress(browser: &Browser) -> (String, String) {
 }
 
 #[tokio::test]
-async fn a_practitioner_imports_people_creates_an_initiative_and_a_wave_launches_it_and_sees_it_progress()
+async fn a_practitioner_imports_people_launches_a_wave_watches_it_progress_and_reads_its_heatmap_and_champions()
  {
     let app: TestApp = spawn_app().await;
     let email = app.add_user("practitioner").await;
     let browser = Browser::start(&app.address, Viewport::Desktop).await;
 
-    sign_in(&browser, &email).await;
+    sign_in(&browser, &email, PASSWORD).await;
     let summary = import_people(&browser, ORG).await;
     assert!(
         summary.contains("12 people in the file: 12 created, 0 updated, 0 deactivated"),
@@ -191,13 +190,68 @@ async fn a_practitioner_imports_people_creates_an_initiative_and_a_wave_launches
 
     let token = app.link_of(wave, "n2@example.org").await;
     app.answer_all_by_api(&token, 4).await;
-    let results = open_results(&browser, wave).await;
+    browser.goto(&format!("/waves/{wave}")).await;
+    let progress = browser.wait_for_text("main", "Responses").await;
     assert!(
-        results.contains("1 of 12 invited have answered (8%)"),
-        "results: {results}"
+        progress.contains("1 of 12 invited have answered (8%)"),
+        "wave page: {progress}"
     );
     let rate = browser.find("progress[aria-label='Response rate']").await;
     assert_eq!(rate.attr("value").await.expect("value"), Some("1".into()));
-    assert_eq!(browser.path().await, format!("/waves/{wave}"));
+
+    // Desk (5 of 6, all at 2: a barrier) is shown; so is Ops, as its other responses
+    // (2 direct, 3 from Network) reach 5. Network (3) and Finance (0) stay hidden.
+    answer_the_rest(&app, wave).await;
+    let summary = open_results(&browser, wave).await;
+    assert!(summary.starts_with("10 of 12 answered (83%)"), "{summary}");
+    let heatmap = read_heatmap(&browser).await;
+    let names: Vec<&str> = heatmap.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names.len(), 5, "organisation and four teams: {names:?}");
+    for shown in ["Whole organisation", "Ops", "Desk"] {
+        assert_eq!(heatmap.row(shown).hidden, None, "{shown} is shown");
+    }
+    for hidden in ["Network", "Finance"] {
+        let text = heatmap.row(hidden).hidden.clone().unwrap_or_default();
+        assert!(text.contains("fewer responses"), "{hidden}: {text}");
+    }
+    assert!(heatmap.row("Desk").hotspot, "Desk is a hotspot team");
+    browser.wait_for_text("ol.hotspots", "Ops/Desk").await;
+    assert_accessible(&browser, "the results page", &[]).await;
+
+    browser
+        .click(&format!("main a[href='/waves/{wave}/champions']"))
+        .await;
+    browser.wait_for_text("main h1", "Change champions").await;
+    browser
+        .click("form[action$='/champions/assign'] button[type=submit]")
+        .await;
+    let flash = browser.wait_for_text("p.flash", "Proposed:").await;
+    assert!(flash.contains("1 team(s) covered, 0 uncovered"), "{flash}");
+    let assignment = browser.wait_for_text("main table", "Ops/Desk").await;
+    assert!(
+        assignment.contains("O1"),
+        "the volunteer covers Desk: {assignment}"
+    );
+    assert_accessible(&browser, "the champions page", &[]).await;
     browser.close().await;
+}
+
+/// Nine more answers: Desk d1–d5 low, Ops and Network high; o1 volunteers as a
+/// change champion.
+async fn answer_the_rest(app: &TestApp, wave: i64) {
+    let answers = [
+        ("o1", 5),
+        ("o2", 4),
+        ("n1", 4),
+        ("n3", 5),
+        ("d1", 2),
+        ("d2", 2),
+        ("d3", 2),
+        ("d4", 2),
+        ("d5", 2),
+    ];
+    for (who, value) in answers {
+        let token = app.link_of(wave, &format!("{who}@example.org")).await;
+        app.answer_by_api(&token, value, who == "o1").await;
+    }
 }

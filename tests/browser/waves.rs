@@ -23,6 +23,12 @@ struct Invitation {
     email: String,
 }
 
+#[derive(diesel::QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
 impl TestApp {
     /// Sends `request` with the bearer `key`, expecting `status`; returns the JSON body.
     async fn call(&self, request: reqwest::RequestBuilder, key: &str, status: u16) -> Value {
@@ -64,6 +70,17 @@ impl TestApp {
         wave
     }
 
+    /// The initiative wave `wave_id` belongs to.
+    pub async fn initiative_of(&self, wave_id: i64) -> i64 {
+        let row: Id = diesel::sql_query(format!(
+            "SELECT initiative_id AS id FROM waves WHERE id = {wave_id}"
+        ))
+        .get_result(&mut self.db().await)
+        .await
+        .expect("the wave's initiative");
+        row.id
+    }
+
     /// The survey token of `email`'s invitation, derived as the email worker does.
     pub async fn link_of(&self, wave_id: i64, email: &str) -> String {
         let keys = SurveyKeys::new(test_settings(&self.db_url).application.secret);
@@ -82,6 +99,12 @@ impl TestApp {
 
     /// Answers every statement of `token` with `value` through the JSON API.
     pub async fn answer_all_by_api(&self, token: &str, value: i64) {
+        self.answer_by_api(token, value, false).await;
+    }
+
+    /// Answers every statement of `token` with `value` through the JSON API, opting in
+    /// as a change champion when `champion`.
+    pub async fn answer_by_api(&self, token: &str, value: i64, champion: bool) {
         let url = format!("{}/api/v1/survey/{token}", self.address);
         let survey: Value = self
             .client
@@ -101,7 +124,7 @@ impl TestApp {
         let response = self
             .client
             .post(&url)
-            .json(&json!({"answers": answers}))
+            .json(&json!({"answers": answers, "champion_opt_in": champion}))
             .send()
             .await
             .expect("POST");

@@ -123,6 +123,8 @@ pub struct ResponseValues<'a> {
     pub comments: &'a serde_json::Value,
     /// Element scores and barrier.
     pub scores: &'a ResponseScores,
+    /// The respondent's location at launch (for the location filter).
+    pub location: Option<&'a str>,
 }
 
 /// Inserts a new response for a (wave, team snapshot); false when the link already has one.
@@ -135,8 +137,8 @@ pub async fn insert_response(
     let scores = values.scores;
     let rows: Vec<Inserted> = diesel::sql_query(
         "INSERT INTO responses (id, wave_id, team_id, response_key, answered_on, answers, comments, \
-           score_awareness, score_desire, score_knowledge, score_ability, score_reinforcement, barrier) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+           score_awareness, score_desire, score_knowledge, score_ability, score_reinforcement, barrier, location) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (response_key) DO NOTHING RETURNING 1 AS n",
     )
     .bind::<SqlUuid, _>(Uuid::new_v4())
@@ -152,6 +154,7 @@ pub async fn insert_response(
     .bind::<Nullable<Double>, _>(scores.elements[3])
     .bind::<Nullable<Double>, _>(scores.elements[4])
     .bind::<Text, _>(scores.barrier.map_or("ready", Element::as_str))
+    .bind::<Nullable<Text>, _>(values.location)
     .load(conn)
     .await?;
     Ok(rows.iter().any(|r| r.n == 1))
@@ -166,8 +169,8 @@ pub async fn update_response(
     let scores = values.scores;
     diesel::sql_query(
         "UPDATE responses SET answered_on = $2, answers = $3, comments = $4, score_awareness = $5, \
-           score_desire = $6, score_knowledge = $7, score_ability = $8, score_reinforcement = $9, barrier = $10 \
-         WHERE response_key = $1",
+           score_desire = $6, score_knowledge = $7, score_ability = $8, score_reinforcement = $9, barrier = $10, \
+           location = $11 WHERE response_key = $1",
     )
     .bind::<Bytea, _>(response_key)
     .bind::<diesel::sql_types::Date, _>(values.answered_on)
@@ -179,6 +182,7 @@ pub async fn update_response(
     .bind::<Nullable<Double>, _>(scores.elements[3])
     .bind::<Nullable<Double>, _>(scores.elements[4])
     .bind::<Text, _>(scores.barrier.map_or("ready", Element::as_str))
+    .bind::<Nullable<Text>, _>(values.location)
     .execute(conn)
     .await
     .map(|_| ())

@@ -59,6 +59,33 @@ pub async fn load_for_wave(
     .await
 }
 
+/// The same rows computed from the responses of one location (the filtered view).
+pub async fn load_for_location(
+    conn: &mut AsyncPgConnection,
+    wave_id: i64,
+    location: &str,
+) -> QueryResult<Vec<TeamStatsRow>> {
+    diesel::sql_query(
+        "SELECT t.id AS team_id, t.parent_id, t.name, t.path, \
+           (SELECT count(*) FROM invitations i WHERE i.wave_id = $1 AND i.team_id = t.id AND i.location = $2)::int AS invited, \
+           count(r.id)::int AS responded, \
+           ARRAY[count(r.score_awareness), count(r.score_desire), count(r.score_knowledge), count(r.score_ability), \
+                 count(r.score_reinforcement)]::int[] AS n, \
+           ARRAY[COALESCE(sum(r.score_awareness), 0), COALESCE(sum(r.score_desire), 0), COALESCE(sum(r.score_knowledge), 0), \
+                 COALESCE(sum(r.score_ability), 0), COALESCE(sum(r.score_reinforcement), 0)]::float8[] AS sum, \
+           ARRAY[count(*) FILTER (WHERE r.barrier = 'awareness'), count(*) FILTER (WHERE r.barrier = 'desire'), \
+                 count(*) FILTER (WHERE r.barrier = 'knowledge'), count(*) FILTER (WHERE r.barrier = 'ability'), \
+                 count(*) FILTER (WHERE r.barrier = 'reinforcement'), count(*) FILTER (WHERE r.barrier = 'ready')]::int[] AS barriers \
+         FROM wave_team_stats s JOIN teams t ON t.id = s.team_id \
+         LEFT JOIN responses r ON r.wave_id = s.wave_id AND r.team_id = t.id AND r.location = $2 \
+         WHERE s.wave_id = $1 GROUP BY t.id, t.parent_id, t.name, t.path ORDER BY t.path",
+    )
+    .bind::<BigInt, _>(wave_id)
+    .bind::<Text, _>(location)
+    .load(conn)
+    .await
+}
+
 /// Adds a response's contribution (minus the one it replaces, on an edit).
 pub async fn add_response(
     conn: &mut AsyncPgConnection,

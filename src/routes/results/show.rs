@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::routes::results::heatmap::heatmap_rows;
 use crate::scoring::{hotspot_team_ids, round2};
 use crate::services::access::require_read;
-use crate::services::results::{team_comments, wave_insights};
+use crate::services::results::{insights_for, team_comments, wave_locations};
 use crate::web::Page;
 
 /// Query string: a team to focus on, and how many levels below it to show.
@@ -22,6 +22,7 @@ use crate::web::Page;
 pub struct ResultsQuery {
     team: Option<i64>,
     depth: Option<usize>,
+    location: Option<String>,
 }
 
 /// Shows the results of a wave to practitioners, admins and its sponsors.
@@ -40,7 +41,12 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let initiative = Initiative::find(&mut conn, wave.initiative_id).await?;
-    let insights = wave_insights(&mut conn, &wave).await?;
+    let locations = wave_locations(&mut conn, wave.id).await?;
+    let location = query
+        .location
+        .as_deref()
+        .filter(|l| locations.iter().any(|x| x == l));
+    let insights = insights_for(&mut conn, &wave, location).await?;
     let hotspot_teams: Vec<i64> = insights
         .hotspots
         .iter()
@@ -60,7 +66,9 @@ pub async fn show(
         depth,
     );
     let comments = match focus {
-        Some(team) if !team.suppressed => team_comments(&mut conn, wave.id, team.team_id).await?,
+        Some(team) if !team.suppressed && location.is_none() => {
+            team_comments(&mut conn, wave.id, team.team_id).await?
+        }
         _ => Vec::new(),
     };
     let comments: Vec<_> = Element::ALL
@@ -92,5 +100,7 @@ pub async fn show(
     ctx.insert("comments", &comments);
     ctx.insert("k", &wave.min_group_size);
     ctx.insert("links", &true);
+    ctx.insert("locations", &locations);
+    ctx.insert("location", &location);
     page.render("results/show.html", &ctx)
 }

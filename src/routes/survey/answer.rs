@@ -11,7 +11,9 @@ use crate::domain::likert::LABELS;
 use crate::domain::survey_submission::{Submission, validate_submission};
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
-use crate::services::survey_response::{SurveyView, load_survey, save_response};
+use crate::services::survey_response::{
+    QuestionCache, SurveyView, find_target, load_survey, save_for_target,
+};
 use crate::web::Page;
 use crate::web::csrf::CsrfForm;
 
@@ -132,6 +134,7 @@ pub async fn submit(
     page: Page,
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
+    cache: web::Data<QuestionCache>,
     token: web::Path<String>,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
@@ -139,15 +142,17 @@ pub async fn submit(
         return link_problem(&page, AppError::NotFound);
     };
     let mut conn = pool.get().await?;
-    let view = match load_survey(&mut conn, &keys, &token).await {
-        Ok(view) => view,
+    let target = match find_target(&mut conn, &token).await {
+        Ok(target) => target,
         Err(e) => return link_problem(&page, e),
     };
-    let ids: Vec<i64> = view.questions.iter().map(|q| q.id).collect();
+    let questions = cache.get(&mut conn, target.template_id).await?;
+    let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
     let (answers, comments, opt_in) = form_to_answers(&fields);
     let submission = match validate_submission(&ids, &answers, &comments, opt_in) {
         Ok(s) => s,
         Err(errors) => {
+            let view = load_survey(&mut conn, &keys, &token).await?;
             let shown = Submission {
                 champion_opt_in: opt_in,
                 ..Default::default()
@@ -161,14 +166,22 @@ pub async fn submit(
             );
         }
     };
-    if let Err(e) = save_response(&mut conn, &keys, &token, &view.questions, &submission).await {
+    if let Err(e) =
+        save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await
+    {
         return link_problem(&page, e);
     }
     let mut ctx = page.context();
-    ctx.insert("initiative", &view.initiative);
-    ctx.insert("closes", &closes_label(&view));
+    ctx.insert("initiative", &target.initiative);
+    ctx.insert(
+        "closes",
+        &target
+            .closes_at
+            .format("%A %-d %B %Y, %H:%M UTC")
+            .to_string(),
+    );
     ctx.insert("answered", &submission.answers.len());
-    ctx.insert("question_count", &view.questions.len());
+    ctx.insert("question_count", &questions.len());
     ctx.insert("opted_in", &submission.champion_opt_in);
     page.render("survey/thanks.html", &ctx)
 }

@@ -2,7 +2,8 @@
 //! Suppressed teams carry counts only; means are rounded to 2 decimals.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::auth::CurrentUser;
 use crate::db::DbPool;
@@ -11,57 +12,131 @@ use crate::domain::adkar::Element;
 use crate::error::AppError;
 use crate::scoring::{ElementFigure, WaveResults, primary_barrier, round2};
 use crate::services::access::require_read;
-use crate::services::results::{wave_insights, wave_results};
+use crate::services::results::{wave_insights, wave_results, wave_results_at};
 
-fn elements_json(elements: &[ElementFigure; 5]) -> Value {
-    let map: Map<String, Value> = Element::ALL
-        .iter()
-        .zip(elements)
-        .map(|(e, f)| {
-            (
-                e.as_str().to_owned(),
-                json!({"n": f.n, "mean": f.mean.map(round2)}),
-            )
-        })
-        .collect();
-    Value::Object(map)
+/// One element's figure: `{"n", "mean"}`, mean rounded to 2 decimals.
+#[derive(Serialize)]
+struct FigureJson {
+    n: i64,
+    mean: Option<f64>,
 }
 
-fn barriers_json(barriers: &[i64; 6]) -> Value {
-    let mut map: Map<String, Value> = Element::ALL
-        .iter()
-        .zip(barriers)
-        .map(|(e, n)| (e.as_str().to_owned(), json!(n)))
-        .collect();
-    map.insert("ready".into(), json!(barriers[5]));
-    Value::Object(map)
+/// The five elements by name, in A-D-K-A-R order.
+#[derive(Serialize)]
+struct ElementsJson {
+    awareness: FigureJson,
+    desire: FigureJson,
+    knowledge: FigureJson,
+    ability: FigureJson,
+    reinforcement: FigureJson,
+}
+
+/// Barrier counts by element name, and `ready`.
+#[derive(Serialize)]
+struct BarriersJson {
+    awareness: i64,
+    desire: i64,
+    knowledge: i64,
+    ability: i64,
+    reinforcement: i64,
+    ready: i64,
+}
+
+fn elements_json(e: &[ElementFigure; 5]) -> ElementsJson {
+    let f = |i: usize| FigureJson {
+        n: e[i].n,
+        mean: e[i].mean.map(round2),
+    };
+    ElementsJson {
+        awareness: f(0),
+        desire: f(1),
+        knowledge: f(2),
+        ability: f(3),
+        reinforcement: f(4),
+    }
+}
+
+fn barriers_json(b: &[i64; 6]) -> BarriersJson {
+    BarriersJson {
+        awareness: b[0],
+        desire: b[1],
+        knowledge: b[2],
+        ability: b[3],
+        reinforcement: b[4],
+        ready: b[5],
+    }
+}
+
+#[derive(Serialize)]
+struct OrgJson {
+    invited: i64,
+    responded: i64,
+    suppressed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elements: Option<ElementsJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    barriers: Option<BarriersJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_barrier: Option<Option<Element>>,
+}
+
+#[derive(Serialize)]
+struct TeamJson<'a> {
+    team_id: i64,
+    path: &'a str,
+    parent_id: Option<i64>,
+    invited: i64,
+    responded: i64,
+    suppressed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elements: Option<ElementsJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    barriers: Option<BarriersJson>,
+    // Present (possibly null: everyone ready) exactly when the figures are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_barrier: Option<Option<Element>>,
 }
 
 /// The api.md shape of a wave's results.
-pub fn results_json(wave_id: i64, results: &WaveResults) -> Value {
-    let mut org = json!({"invited": results.org.invited, "responded": results.org.responded, "suppressed": results.org.suppressed});
-    if let (Some(elements), Some(barriers)) = (&results.org.elements, &results.org.barriers) {
-        org["elements"] = elements_json(elements);
-        org["barriers"] = barriers_json(barriers);
-        org["primary_barrier"] = json!(primary_barrier(barriers));
+#[derive(Serialize)]
+pub struct ResultsJson<'a> {
+    wave_id: i64,
+    min_group_size: i64,
+    org: OrgJson,
+    teams: Vec<TeamJson<'a>>,
+}
+
+/// Builds the api.md shape of a wave's results; suppressed entries carry counts only.
+pub fn results_json(wave_id: i64, results: &WaveResults) -> ResultsJson<'_> {
+    let org = &results.org;
+    let shown = !org.suppressed;
+    ResultsJson {
+        wave_id,
+        min_group_size: results.min_group_size,
+        org: OrgJson {
+            invited: org.invited,
+            responded: org.responded,
+            suppressed: org.suppressed,
+            elements: org.elements.as_ref().filter(|_| shown).map(elements_json),
+            barriers: org.barriers.as_ref().filter(|_| shown).map(barriers_json),
+            primary_barrier: org.barriers.as_ref().filter(|_| shown).map(primary_barrier),
+        },
+        teams: results
+            .teams
+            .iter()
+            .map(|t| TeamJson {
+                team_id: t.team_id,
+                path: &t.path,
+                parent_id: t.parent_id,
+                invited: t.invited,
+                responded: t.responded,
+                suppressed: t.suppressed,
+                elements: t.elements.as_ref().map(elements_json),
+                barriers: t.barriers.as_ref().map(barriers_json),
+                primary_barrier: t.barriers.map(|_| t.primary_barrier),
+            })
+            .collect(),
     }
-    let teams: Vec<Value> = results
-        .teams
-        .iter()
-        .map(|t| {
-            let mut team = json!({
-                "team_id": t.team_id, "path": t.path, "parent_id": t.parent_id,
-                "invited": t.invited, "responded": t.responded, "suppressed": t.suppressed,
-            });
-            if let (Some(elements), Some(barriers)) = (&t.elements, &t.barriers) {
-                team["elements"] = elements_json(elements);
-                team["barriers"] = barriers_json(barriers);
-                team["primary_barrier"] = json!(t.primary_barrier);
-            }
-            team
-        })
-        .collect();
-    json!({"wave_id": wave_id, "min_group_size": results.min_group_size, "org": org, "teams": teams})
 }
 
 async fn readable_wave(
@@ -75,15 +150,25 @@ async fn readable_wave(
     Ok((conn, wave))
 }
 
+/// `?location=`: the same figures for the people of one location (same k).
+#[derive(Debug, serde::Deserialize)]
+pub struct LocationQuery {
+    location: Option<String>,
+}
+
 /// Per-team results as JSON.
 #[tracing::instrument(name = "Wave results via API", skip_all, fields(wave_id = *id))]
 pub async fn results(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
+    query: web::Query<LocationQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (mut conn, wave) = readable_wave(&pool, &user, *id).await?;
-    let results = wave_results(&mut conn, &wave).await?;
+    let results = match query.location.as_deref() {
+        Some(location) => wave_results_at(&mut conn, &wave, location).await?,
+        None => wave_results(&mut conn, &wave).await?,
+    };
     Ok(HttpResponse::Ok().json(results_json(wave.id, &results)))
 }
 

@@ -9,7 +9,7 @@ use crate::db::DbPool;
 use crate::domain::survey_submission::validate_submission;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
-use crate::services::survey_response::{load_survey, save_response};
+use crate::services::survey_response::{QuestionCache, find_target, load_survey, save_for_target};
 
 /// Body of `POST /api/v1/survey/{token}`.
 #[derive(Debug, Deserialize)]
@@ -59,27 +59,30 @@ pub async fn show(
     })))
 }
 
-/// Saves or replaces the caller's answers.
+/// Saves or replaces the caller's answers: one lookup, cached statements, one transaction.
 #[tracing::instrument(name = "Submit survey via API", skip_all)]
 pub async fn submit(
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
+    cache: web::Data<QuestionCache>,
     token: web::Path<String>,
     body: web::Json<SurveyAnswersJson>,
 ) -> Result<HttpResponse, AppError> {
     let token = parse_token(&token)?;
     let mut conn = pool.get().await?;
-    let view = load_survey(&mut conn, &keys, &token).await?;
-    let ids: Vec<i64> = view.questions.iter().map(|q| q.id).collect();
+    let target = find_target(&mut conn, &token).await?;
+    let questions = cache.get(&mut conn, target.template_id).await?;
+    let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
     let body = body.into_inner();
+    let comments = body.comments.unwrap_or_default();
     let submission = validate_submission(
         &ids,
         &body.answers,
-        &body.comments.unwrap_or_default(),
+        &comments,
         body.champion_opt_in.unwrap_or(false),
     )
     .map_err(AppError::Validation)?;
-    save_response(&mut conn, &keys, &token, &view.questions, &submission).await?;
+    save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
     Ok(HttpResponse::Ok()
-        .json(serde_json::json!({"saved": true, "closes_at": view.wave.closes_at.to_rfc3339()})))
+        .json(serde_json::json!({"saved": true, "closes_at": target.closes_at.to_rfc3339()})))
 }

@@ -1,0 +1,109 @@
+//! Finding what a survey link points at, in one query, and the statements of frozen
+//! templates, cached: the hot path of every saved answer.
+
+use chrono::Utc;
+use diesel::sql_types::{BigInt, Bool, Bytea, Nullable, Uuid as SqlUuid};
+use diesel::{OptionalExtension, QueryableByName};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::models::survey_template::{SurveyQuestion, SurveyTemplate};
+use crate::domain::survey_token::SurveyToken;
+use crate::error::AppError;
+
+/// The invitation behind a link (read, never written, by a save).
+#[derive(QueryableByName)]
+pub(crate) struct InvitationRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub(crate) id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    pub(crate) wave_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(crate) person_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(crate) team_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub(crate) location: Option<String>,
+}
+
+/// What saving through a link needs, read in one query.
+pub struct SurveyTarget {
+    pub(crate) invitation: InvitationRow,
+    /// The wave's frozen template.
+    pub template_id: i64,
+    /// The wave's close time.
+    pub closes_at: chrono::DateTime<Utc>,
+    /// The initiative's name.
+    pub initiative: String,
+}
+
+#[derive(QueryableByName)]
+struct TargetRow {
+    #[diesel(embed)]
+    invitation: InvitationRow,
+    #[diesel(sql_type = Bool)]
+    open: bool,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    template_id: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    closes_at: chrono::DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    initiative: String,
+}
+
+/// The invitation, wave and initiative behind a link: 404 unknown, 410 closed.
+pub async fn find_target(
+    conn: &mut AsyncPgConnection,
+    token: &SurveyToken,
+) -> Result<SurveyTarget, AppError> {
+    let row: TargetRow = diesel::sql_query(
+        "SELECT i.id, i.wave_id, i.person_id, i.team_id, i.location, \
+           w.status = 'open' AND w.closes_at > now() AS open, w.template_id, w.closes_at, ini.name AS initiative \
+         FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN initiatives ini ON ini.id = w.initiative_id \
+         WHERE i.token_hash = $1",
+    )
+    .bind::<Bytea, _>(token.hash())
+    .get_result(conn)
+    .await
+    .optional()?
+    .ok_or(AppError::NotFound)?;
+    match (row.open, row.template_id) {
+        (true, Some(template_id)) => Ok(SurveyTarget {
+            invitation: row.invitation,
+            template_id,
+            closes_at: row.closes_at,
+            initiative: row.initiative,
+        }),
+        _ => Err(AppError::Gone("this survey has closed".into())),
+    }
+}
+
+/// Statements of frozen templates, kept in memory: they never change once a wave is launched.
+#[derive(Default)]
+pub struct QuestionCache {
+    by_template:
+        std::sync::RwLock<std::collections::HashMap<i64, std::sync::Arc<Vec<SurveyQuestion>>>>,
+}
+
+impl QuestionCache {
+    /// The statements of a (frozen) template.
+    pub async fn get(
+        &self,
+        conn: &mut AsyncPgConnection,
+        template_id: i64,
+    ) -> Result<std::sync::Arc<Vec<SurveyQuestion>>, AppError> {
+        if let Some(found) = self
+            .by_template
+            .read()
+            .ok()
+            .and_then(|m| m.get(&template_id).cloned())
+        {
+            return Ok(found);
+        }
+        let questions = std::sync::Arc::new(SurveyTemplate::questions(conn, template_id).await?);
+        if let Ok(mut map) = self.by_template.write() {
+            map.insert(template_id, questions.clone());
+        }
+        Ok(questions)
+    }
+}
