@@ -78,6 +78,8 @@ pub struct EmailSettings {
     pub rate_per_second: u32,
     /// Seconds to wait for the mail server. Env: `APP_EMAIL__TIMEOUT_SECS`.
     pub timeout_secs: u64,
+    /// SMTP connections per worker, and messages in flight at once. Env: `APP_EMAIL__CONNECTIONS`.
+    pub connections: usize,
     /// Seconds a worker reserves the rows it claimed; after a crash they are retried
     /// once this has passed. Env: `APP_EMAIL__LEASE_SECS`.
     pub lease_secs: u64,
@@ -164,8 +166,13 @@ impl Settings {
                 self.application.time_zone
             );
         }
-        if self.email.rate_per_second == 0 || self.email.max_attempts < 1 {
-            anyhow::bail!("email.rate_per_second and email.max_attempts must be at least 1");
+        if self.email.rate_per_second == 0
+            || self.email.max_attempts < 1
+            || self.email.connections == 0
+        {
+            anyhow::bail!(
+                "email.rate_per_second, email.max_attempts and email.connections must be at least 1"
+            );
         }
         if !(self.application.base_url.starts_with("http://")
             || self.application.base_url.starts_with("https://"))

@@ -57,6 +57,7 @@ pub fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
         retry_base: std::time::Duration::from_secs(settings.email.retry_base_secs),
         rate_per_second: settings.email.rate_per_second,
         lease: std::time::Duration::from_secs(settings.email.lease_secs),
+        in_flight: settings.email.connections.max(1),
     })
 }
 

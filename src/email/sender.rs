@@ -60,7 +60,9 @@ impl EmailSender {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .context("SMTP_URL is not a valid smtp:// or smtps:// URL")?
             .timeout(Some(Duration::from_secs(settings.timeout_secs)))
-            .pool_config(PoolConfig::new().max_size(8))
+            .pool_config(
+                PoolConfig::new().max_size(u32::try_from(settings.connections.max(1)).unwrap_or(8)),
+            )
             .build();
         Ok(EmailSender::Smtp(Arc::new(transport)))
     }

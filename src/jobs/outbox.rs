@@ -22,10 +22,9 @@ use crate::domain::survey_token::SurveyKeys;
 use crate::email::message::build_message;
 use crate::email::{EmailSender, SendError, render_email};
 
-/// Rows claimed at once.
-const BATCH: i64 = 100;
-/// Messages sent concurrently by one worker (also the most that a crash can double).
-const IN_FLIGHT: usize = 4;
+/// Rows claimed at once per message in flight. With the SMTP timeout, a batch must
+/// finish within the lease: 8 × 30 s < 300 s by default.
+const BATCH_PER_IN_FLIGHT: i64 = 8;
 
 /// What the worker needs besides the database.
 #[derive(Clone)]
@@ -50,6 +49,8 @@ pub struct Mailer {
     pub rate_per_second: u32,
     /// How long a claimed row is reserved for the worker that claimed it.
     pub lease: Duration,
+    /// Messages sent at once (also the most that a crash can send twice).
+    pub in_flight: usize,
 }
 
 #[derive(QueryableByName, Debug)]
@@ -223,27 +224,29 @@ impl Mailer {
     pub async fn deliver_due(&self, pool: &DbPool) -> anyhow::Result<usize> {
         let rows = {
             let mut conn = pool.get().await?;
-            claim(&mut conn, BATCH, self.lease).await?
+            claim(
+                &mut conn,
+                BATCH_PER_IN_FLIGHT * self.in_flight.max(1) as i64,
+                self.lease,
+            )
+            .await?
         };
         let started = Instant::now();
         let total = rows.len();
         let deliveries: Vec<_> = rows
             .into_iter()
             .map(|row| async move {
+                // Each delivery records its own outcome, so sends and writes overlap.
                 let outcome = self.deliver(pool, &row).await;
-                (row, outcome)
+                let delay = self.retry_delay(row.attempts);
+                crate::db::models::email_outbox::record_outcome(pool, row.id, &outcome, delay).await
             })
             .collect();
-        let mut results = futures_util::stream::iter(deliveries).buffer_unordered(IN_FLIGHT);
+        let mut results =
+            futures_util::stream::iter(deliveries).buffer_unordered(self.in_flight.max(1));
         let mut done = 0u32;
-        while let Some((row, outcome)) = results.next().await {
-            crate::db::models::email_outbox::record_outcome(
-                pool,
-                row.id,
-                &outcome,
-                self.retry_delay(row.attempts),
-            )
-            .await?;
+        while let Some(recorded) = results.next().await {
+            recorded?;
             done += 1;
             // Pace to the configured rate.
             let due = Duration::from_secs_f64(f64::from(done) / f64::from(self.rate_per_second));

@@ -18,4 +18,3 @@ mod results;
 mod setup;
 mod sponsor;
 mod waves;
-mod scratch;

@@ -89,12 +89,28 @@ pub async fn read_heatmap(browser: &Browser) -> Heatmap {
     heatmap
 }
 
-/// Scrolls so that the heatmap's table starts near the top of the viewport.
+/// The address of the heatmap's link to the team named `name`.
+pub async fn team_link(browser: &Browser, name: &str) -> String {
+    let href = browser
+        .js(
+            "return [...document.querySelectorAll('table.heatmap tbody th a')] \
+             .find(a => a.textContent.trim() === arguments[0])?.getAttribute('href') ?? null;",
+            vec![json!(name)],
+        )
+        .await;
+    href.as_str()
+        .unwrap_or_else(|| panic!("no heatmap link to {name:?}"))
+        .to_owned()
+}
+
+/// Scrolls so that the heatmap, with the filters above it, starts at the top of the
+/// viewport.
 pub async fn scroll_to_heatmap(browser: &Browser) {
     browser
         .js(
-            "const top = document.querySelector('table.heatmap').getBoundingClientRect().top; \
-             window.scrollTo(0, window.scrollY + top - 24);",
+            "const start = document.querySelector('form.inline-filters') \
+               ?? document.querySelector('table.heatmap'); \
+             window.scrollTo(0, window.scrollY + start.getBoundingClientRect().top - 16);",
             vec![],
         )
         .await;

@@ -25,6 +25,19 @@ pub struct Cell {
     pub low: bool,
     /// Change since the previous wave, when both are shown.
     pub delta: Option<f64>,
+    /// The mean with one decimal, as printed.
+    pub text: Option<String>,
+    /// The change as printed: "▲ +0.4", "▼ -0.6" or "= 0.0".
+    pub delta_text: Option<String>,
+}
+
+fn delta_text(delta: f64) -> String {
+    let shown = format!("{delta:+.1}");
+    match shown.as_str() {
+        "+0.0" | "-0.0" => "= 0.0".to_owned(),
+        s if delta > 0.0 => format!("▲ {s}"),
+        s => format!("▼ {s}"),
+    }
 }
 
 /// One stacked-bar segment.
@@ -88,6 +101,11 @@ fn cells(elements: &[ElementFigure; 5], previous: Option<&[ElementFigure; 5]>) -
             low: f.mean.is_some_and(|m| at_most(m, 3.0)),
             delta: match (f.mean, previous.and_then(|p| p[i].mean)) {
                 (Some(now), Some(before)) => Some(round2(now - before)),
+                _ => None,
+            },
+            text: f.mean.map(|m| format!("{m:.1}")),
+            delta_text: match (f.mean, previous.and_then(|p| p[i].mean)) {
+                (Some(now), Some(before)) => Some(delta_text(now - before)),
                 _ => None,
             },
         })

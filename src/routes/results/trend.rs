@@ -13,12 +13,14 @@ use crate::services::results::wave_results;
 pub struct TrendLine {
     /// Element label.
     pub element: &'static str,
-    /// Rounded means per wave (none where hidden or unanswered).
-    pub means: Vec<Option<f64>>,
+    /// Means per wave with one decimal (none where hidden or unanswered).
+    pub means: Vec<Option<String>>,
     /// SVG polyline points in a 100×30 box (1.0 at the bottom, 5.0 at the top).
     pub points: String,
     /// Last shown mean minus the first shown mean.
     pub change: Option<f64>,
+    /// The change as printed, "+0.4".
+    pub change_text: Option<String>,
 }
 
 /// Wave names and one line per element, for the initiative's launched waves, oldest first.
@@ -68,9 +70,10 @@ pub async fn initiative_trend(
             let change = (shown.len() >= 2).then(|| round2(shown[shown.len() - 1] - shown[0]));
             TrendLine {
                 element: e.label(),
-                means,
+                means: means.iter().map(|m| m.map(|m| format!("{m:.1}"))).collect(),
                 points,
                 change,
+                change_text: change.map(|c| format!("{c:+.1}")),
             }
         })
         .collect();
