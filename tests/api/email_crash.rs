@@ -19,6 +19,7 @@ fn start_worker(db_url: &str, smtp_url: &str, outbox_dir: &str) -> Child {
         .env("SMTP_URL", smtp_url)
         .env("APP_EMAIL__RATE_PER_SECOND", "40")
         .env("APP_EMAIL__LEASE_SECS", "2")
+        .env("APP_EMAIL__CONNECTIONS", "4")
         .env("APP_EMAIL__OUTBOX_DIR", outbox_dir)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
