@@ -25,3 +25,19 @@ pub async fn require_read(
         }
     }
 }
+
+/// A launched wave the user may read, with its initiative; drafts and others'
+/// initiatives answer 404.
+pub async fn readable_launched_wave(
+    conn: &mut AsyncPgConnection,
+    user: &CurrentUser,
+    wave_id: i64,
+) -> Result<(crate::db::models::wave::Wave, Initiative), AppError> {
+    let wave = crate::db::models::wave::Wave::find(conn, wave_id).await?;
+    require_read(conn, user, wave.initiative_id).await?;
+    if wave.status == "draft" {
+        return Err(AppError::NotFound);
+    }
+    let initiative = Initiative::find(conn, wave.initiative_id).await?;
+    Ok((wave, initiative))
+}

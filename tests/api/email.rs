@@ -167,35 +167,7 @@ async fn temporary_failures_back_off_and_give_up_after_the_limit() {
 async fn two_workers_on_one_database_send_each_email_once() {
     let sink = SmtpSink::start(&[]);
     let app = spawn_app_with(&[("SMTP_URL", &sink.url())]).await;
-    let key = app.api_key("admin").await;
-    let mut csv = String::from("email,name,team\n");
-    for i in 0..150 {
-        csv.push_str(&format!("p{i}@example.org,P{i},Team {}\n", i % 7));
-    }
-    app.put_people(&key, &csv, false).await;
-    let initiative: Value = app
-        .post_json(&key, "/api/v1/initiatives", &json!({"name": "Big"}))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let closes = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
-    let wave: Value = app
-        .post_json(
-            &key,
-            &format!("/api/v1/initiatives/{}/waves", initiative["id"]),
-            &json!({"name": "W", "closes_at": closes}),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    app.post_json(
-        &key,
-        &format!("/api/v1/waves/{}/launch", wave["id"]),
-        &json!({}),
-    )
-    .await;
+    app.launched_wave_of(150, 7).await;
 
     let (a, b) = (app.mailer.clone(), app.mailer.clone());
     let (pa, pb) = (app.pool.clone(), app.pool.clone());

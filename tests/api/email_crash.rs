@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
-use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 use crate::smtp::{SmtpSink, recipient};
@@ -38,35 +37,7 @@ struct Queued {
 async fn a_worker_killed_mid_batch_and_restarted_delivers_every_email() {
     let sink = SmtpSink::start(&[]);
     let app = spawn_app().await;
-    let key = app.api_key("admin").await;
-    let mut csv = String::from("email,name,team\n");
-    for i in 0..120 {
-        csv.push_str(&format!("k{i}@example.org,K{i},Team {}\n", i % 5));
-    }
-    app.put_people(&key, &csv, false).await;
-    let initiative: Value = app
-        .post_json(&key, "/api/v1/initiatives", &json!({"name": "Crash"}))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let closes = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
-    let wave: Value = app
-        .post_json(
-            &key,
-            &format!("/api/v1/initiatives/{}/waves", initiative["id"]),
-            &json!({"name": "W", "closes_at": closes}),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    app.post_json(
-        &key,
-        &format!("/api/v1/waves/{}/launch", wave["id"]),
-        &json!({}),
-    )
-    .await;
+    app.launched_wave_of(120, 5).await;
     let outbox_dir = crate::smtp::fresh_dir().to_string_lossy().into_owned();
 
     let mut first = start_worker(&app.db_url, &sink.url(), &outbox_dir);

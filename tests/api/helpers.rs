@@ -1,14 +1,14 @@
 //! `spawn_app()` and one helper per endpoint.
 
-use std::sync::OnceLock;
-
 use changeready::config::Settings;
 use changeready::db::models::user::{NewUser, User};
 use changeready::startup::Application;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use secrecy::SecretString;
-use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
+
+#[path = "../support/test_db.rs"]
+mod test_db;
+pub use test_db::fresh_database;
 
 /// Password given to every account the tests create.
 pub const PASSWORD: &str = "a long test password";
@@ -27,108 +27,6 @@ pub struct TestApp {
     pub mailer: changeready::jobs::outbox::Mailer,
     /// The app's pool.
     pub pool: changeready::db::DbPool,
-}
-
-fn admin_url() -> String {
-    std::env::var("DATABASE_URL").expect(
-        "DATABASE_URL must point at a PostgreSQL server's `postgres` database; run scripts/test",
-    )
-}
-
-fn with_database(url: &str, db: &str) -> String {
-    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
-    format!("{base}/{db}")
-}
-
-fn template_name() -> &'static str {
-    static NAME: OnceLock<String> = OnceLock::new();
-    NAME.get_or_init(|| {
-        let mut hasher = Sha256::new();
-        let mut entries: Vec<_> =
-            walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"));
-        entries.sort();
-        for path in entries {
-            hasher.update(path.to_string_lossy().as_bytes());
-            hasher.update(std::fs::read(&path).expect("read migration"));
-        }
-        let digest = hasher.finalize();
-        format!(
-            "cr_template_{}",
-            digest
-                .iter()
-                .take(6)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        )
-    })
-}
-
-fn walk(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read migrations dir") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            out.extend(walk(path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// Creates the migrated template once per server (guarded by an advisory lock, since
-/// nextest runs each test in its own process).
-async fn ensure_template() {
-    static DONE: OnceCell<()> = OnceCell::const_new();
-    DONE.get_or_init(|| async {
-        let mut admin = AsyncPgConnection::establish(&admin_url())
-            .await
-            .expect("connect to DATABASE_URL");
-        diesel::sql_query("SELECT pg_advisory_lock(774411)")
-            .execute(&mut admin)
-            .await
-            .expect("lock");
-        let exists: i64 = diesel::sql_query(format!(
-            "SELECT count(*) AS n FROM pg_database WHERE datname = '{}'",
-            template_name()
-        ))
-        .get_result::<Count>(&mut admin)
-        .await
-        .expect("query pg_database")
-        .n;
-        if exists == 0 {
-            let building = format!("{}_building", template_name());
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}"))
-                .execute(&mut admin)
-                .await
-                .expect("drop");
-            diesel::sql_query(format!("CREATE DATABASE {building}"))
-                .execute(&mut admin)
-                .await
-                .expect("create template");
-            changeready::db::migrations::run_migrations(&with_database(&admin_url(), &building))
-                .await
-                .expect("migrate template");
-            diesel::sql_query(format!(
-                "ALTER DATABASE {building} RENAME TO {}",
-                template_name()
-            ))
-            .execute(&mut admin)
-            .await
-            .expect("rename template");
-        }
-        diesel::sql_query("SELECT pg_advisory_unlock(774411)")
-            .execute(&mut admin)
-            .await
-            .expect("unlock");
-    })
-    .await;
-}
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
 }
 
 /// Settings for a test app on port 0 against `db_url`.
@@ -168,23 +66,6 @@ pub fn test_settings_with(db_url: &str, extra: &[(&str, &str)]) -> Settings {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
     Settings::load_from(&dir, &vars).expect("test settings")
-}
-
-/// A fresh database cloned from the migrated template; returns its URL and name.
-pub async fn fresh_database() -> (String, String) {
-    ensure_template().await;
-    let name = format!("cr_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AsyncPgConnection::establish(&admin_url())
-        .await
-        .expect("connect to DATABASE_URL");
-    diesel::sql_query(format!(
-        "CREATE DATABASE {name} TEMPLATE {}",
-        template_name()
-    ))
-    .execute(&mut admin)
-    .await
-    .expect("clone template");
-    (with_database(&admin_url(), &name), name)
 }
 
 /// Starts the app on a random port against a fresh database.

@@ -81,6 +81,42 @@ impl TestApp {
         (key, wave)
     }
 
+    /// Imports `people` people over `teams` teams and launches a wave to all; returns its id.
+    pub async fn launched_wave_of(&self, people: usize, teams: usize) -> i64 {
+        let key = self.api_key("admin").await;
+        let mut csv = String::from("email,name,team\n");
+        for i in 0..people {
+            csv.push_str(&format!("p{i}@example.org,P{i},Team {}\n", i % teams));
+        }
+        assert_eq!(
+            self.put_people(&key, &csv, false).await.status().as_u16(),
+            200
+        );
+        let initiative: Value = self
+            .post_json(&key, "/api/v1/initiatives", &json!({"name": "Big"}))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let closes = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+        let path = format!("/api/v1/initiatives/{}/waves", initiative["id"]);
+        let wave: Value = self
+            .post_json(&key, &path, &json!({"name": "W", "closes_at": closes}))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let id = wave["id"].as_i64().expect("wave id");
+        assert_eq!(
+            self.post_json(&key, &format!("/api/v1/waves/{id}/launch"), &json!({}))
+                .await
+                .status()
+                .as_u16(),
+            202
+        );
+        id
+    }
+
     /// Every invitation's (email, token) of a wave, derived as the email worker does.
     pub async fn survey_links(&self, wave_id: i64) -> Vec<(String, String)> {
         let keys = SurveyKeys::new(test_settings(&self.db_url).application.secret);

@@ -2,16 +2,16 @@
 //! migrated template: the minimal parts of `tests/api/helpers.rs` the browser
 //! journeys need.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
+
+#[path = "../support/test_db.rs"]
+mod test_db;
 
 use changeready::config::Settings;
 use changeready::db::models::user::{NewUser, User};
 use changeready::startup::Application;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use secrecy::SecretString;
-use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
 
 /// Password given to every account the tests create.
 pub const PASSWORD: &str = "a long test password";
@@ -24,103 +24,6 @@ pub struct TestApp {
     pub db_url: String,
     /// Plain HTTP client (no cookies needed: the API takes bearer keys).
     pub client: reqwest::Client,
-}
-
-fn admin_url() -> String {
-    std::env::var("DATABASE_URL").expect(
-        "DATABASE_URL must point at a PostgreSQL server's `postgres` database; run scripts/test",
-    )
-}
-
-fn with_database(url: &str, db: &str) -> String {
-    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
-    format!("{base}/{db}")
-}
-
-/// The same name `tests/api/helpers.rs` computes, so both binaries share one template.
-fn template_name() -> &'static str {
-    static NAME: OnceLock<String> = OnceLock::new();
-    NAME.get_or_init(|| {
-        let mut entries = walk(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"));
-        entries.sort();
-        let mut hasher = Sha256::new();
-        for path in entries {
-            hasher.update(path.to_string_lossy().as_bytes());
-            hasher.update(std::fs::read(&path).expect("read migration"));
-        }
-        let hex: String = hasher.finalize()[..6]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("cr_template_{hex}")
-    })
-}
-
-fn walk(dir: PathBuf) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read migrations dir") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            out.extend(walk(path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-/// Creates the migrated template once per server, under the advisory lock the API
-/// tests use too (nextest runs each test in its own process).
-async fn ensure_template() {
-    static DONE: OnceCell<()> = OnceCell::const_new();
-    DONE.get_or_init(|| async {
-        let mut admin = AsyncPgConnection::establish(&admin_url())
-            .await
-            .expect("connect to DATABASE_URL");
-        let sql = |q: String| diesel::sql_query(q);
-        sql("SELECT pg_advisory_lock(774411)".into())
-            .execute(&mut admin)
-            .await
-            .expect("lock");
-        let exists = sql(format!(
-            "SELECT count(*) AS n FROM pg_database WHERE datname = '{}'",
-            template_name()
-        ))
-        .get_result::<Count>(&mut admin)
-        .await
-        .expect("query pg_database")
-        .n;
-        if exists == 0 {
-            let building = format!("{}_building", template_name());
-            for q in [
-                format!("DROP DATABASE IF EXISTS {building}"),
-                format!("CREATE DATABASE {building}"),
-            ] {
-                sql(q).execute(&mut admin).await.expect("create template");
-            }
-            changeready::db::migrations::run_migrations(&with_database(&admin_url(), &building))
-                .await
-                .expect("migrate template");
-            sql(format!(
-                "ALTER DATABASE {building} RENAME TO {}",
-                template_name()
-            ))
-            .execute(&mut admin)
-            .await
-            .expect("rename template");
-        }
-        sql("SELECT pg_advisory_unlock(774411)".into())
-            .execute(&mut admin)
-            .await
-            .expect("unlock");
-    })
-    .await;
 }
 
 /// Settings for a test app on port 0 against `db_url`, as the API tests use them.
@@ -160,19 +63,7 @@ pub async fn spawn_app() -> TestApp {
         .with_env_filter(filter)
         .with_test_writer()
         .try_init();
-    ensure_template().await;
-    let name = format!("cr_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AsyncPgConnection::establish(&admin_url())
-        .await
-        .expect("connect to DATABASE_URL");
-    diesel::sql_query(format!(
-        "CREATE DATABASE {name} TEMPLATE {}",
-        template_name()
-    ))
-    .execute(&mut admin)
-    .await
-    .expect("clone template");
-    let db_url = with_database(&admin_url(), &name);
+    let (db_url, _) = test_db::fresh_database().await;
     let app = Application::build(&test_settings(&db_url))
         .await
         .expect("build app");

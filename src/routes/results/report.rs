@@ -4,14 +4,12 @@ use actix_web::{HttpResponse, web};
 
 use crate::auth::CurrentUser;
 use crate::db::DbPool;
-use crate::db::models::initiative::Initiative;
-use crate::db::models::wave::Wave;
 use crate::domain::adkar::Element;
 use crate::error::AppError;
 use crate::routes::results::heatmap::heatmap_rows;
 use crate::routes::results::trend::initiative_trend;
 use crate::scoring::round2;
-use crate::services::access::require_read;
+use crate::services::access::readable_launched_wave;
 use crate::services::results::wave_insights;
 use crate::web::Page;
 
@@ -24,12 +22,7 @@ pub async fn report(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = pool.get().await?;
-    let wave = Wave::find(&mut conn, *id).await?;
-    require_read(&mut conn, &user, wave.initiative_id).await?;
-    if wave.status == "draft" {
-        return Err(AppError::NotFound);
-    }
-    let initiative = Initiative::find(&mut conn, wave.initiative_id).await?;
+    let (wave, initiative) = readable_launched_wave(&mut conn, &user, *id).await?;
     let insights = wave_insights(&mut conn, &wave).await?;
     let hotspot_teams: Vec<i64> = insights
         .hotspots

@@ -7,13 +7,11 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::db::DbPool;
-use crate::db::models::initiative::Initiative;
-use crate::db::models::wave::Wave;
 use crate::domain::adkar::Element;
 use crate::error::AppError;
 use crate::routes::results::heatmap::heatmap_rows;
 use crate::scoring::{hotspot_team_ids, round2};
-use crate::services::access::require_read;
+use crate::services::access::readable_launched_wave;
 use crate::services::results::{insights_for, team_comments, wave_locations};
 use crate::web::Page;
 
@@ -35,12 +33,7 @@ pub async fn show(
     query: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = pool.get().await?;
-    let wave = Wave::find(&mut conn, *id).await?;
-    require_read(&mut conn, &user, wave.initiative_id).await?;
-    if wave.status == "draft" {
-        return Err(AppError::NotFound);
-    }
-    let initiative = Initiative::find(&mut conn, wave.initiative_id).await?;
+    let (wave, initiative) = readable_launched_wave(&mut conn, &user, *id).await?;
     let locations = wave_locations(&mut conn, wave.id).await?;
     let location = query
         .location
