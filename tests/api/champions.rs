@@ -6,7 +6,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-async fn answer(app: &TestApp, wave: i64, email: &str, awareness: i64, rest: i64, opt_in: bool) {
+pub(crate) async fn answer(
+    app: &TestApp,
+    wave: i64,
+    email: &str,
+    awareness: i64,
+    rest: i64,
+    opt_in: bool,
+) {
     let token = app.link_of(wave, email).await;
     let answers: serde_json::Map<String, Value> = app
         .questions(&token)
@@ -32,7 +39,7 @@ async fn answer(app: &TestApp, wave: i64, email: &str, awareness: i64, rest: i64
 }
 
 /// Desk (6) is stuck at awareness; n1 and n2 in Network are ready volunteers; d1 volunteers but is not ready.
-async fn wave_with_volunteers(app: &TestApp) -> (String, i64) {
+pub(crate) async fn wave_with_volunteers(app: &TestApp) -> (String, i64) {
     let (key, wave) = app.open_wave().await;
     for i in 1..=6 {
         answer(app, wave, &format!("d{i}@example.org"), 2, 4, i == 1).await;
@@ -119,40 +126,6 @@ async fn ready_volunteers_are_assigned_to_hotspot_teams_and_unready_ones_are_not
         )
         .await;
     assert_eq!(bad.status().as_u16(), 422);
-}
-
-#[tokio::test]
-async fn sponsors_never_see_champion_candidates() {
-    let app = spawn_app().await;
-    let (_, wave) = wave_with_volunteers(&app).await;
-    let sponsor = app.api_key("sponsor").await;
-
-    assert_eq!(
-        app.get_json(&sponsor, &format!("/api/v1/waves/{wave}/champions"))
-            .await
-            .status()
-            .as_u16(),
-        403
-    );
-    assert_eq!(
-        app.post_json(
-            &sponsor,
-            &format!("/api/v1/waves/{wave}/champions/assign"),
-            &json!({})
-        )
-        .await
-        .status()
-        .as_u16(),
-        403
-    );
-    app.login_as("sponsor").await;
-    assert_eq!(
-        app.get(&format!("/waves/{wave}/champions"))
-            .await
-            .status()
-            .as_u16(),
-        403
-    );
 }
 
 #[tokio::test]
@@ -263,53 +236,4 @@ async fn confirming_emails_champions_once_and_re_confirming_sends_only_changes()
     .await
     .expect("n");
     assert_eq!(sent.n, 3, "champion emails render and send");
-}
-
-#[tokio::test]
-async fn a_volunteer_can_withdraw_with_their_link_and_a_practitioner_can_nominate() {
-    let app = spawn_app().await;
-    let (key, wave) = wave_with_volunteers(&app).await;
-    answer(&app, wave, "n2@example.org", 5, 5, false).await;
-    app.login_as("practitioner").await;
-    app.post_form(
-        &format!("/waves/{wave}/champions/nominate"),
-        &[
-            ("email", "F1@example.org"),
-            ("reason", "Super-user of the tool"),
-        ],
-    )
-    .await;
-
-    let state: Value = app
-        .get_json(&key, &format!("/api/v1/waves/{wave}/champions"))
-        .await
-        .json()
-        .await
-        .expect("json");
-
-    let emails: Vec<&str> = state["candidates"]
-        .as_array()
-        .expect("candidates")
-        .iter()
-        .filter_map(|c| c["email"].as_str())
-        .collect();
-    assert!(!emails.contains(&"n2@example.org"), "withdrew by unticking");
-    let f1 = state["candidates"]
-        .as_array()
-        .expect("candidates")
-        .iter()
-        .find(|c| c["email"] == "f1@example.org")
-        .expect("nominee");
-    assert_eq!(
-        (
-            f1["source"].as_str(),
-            f1["eligible"].as_bool(),
-            f1["reason"].as_str()
-        ),
-        (
-            Some("nominated"),
-            Some(true),
-            Some("Super-user of the tool")
-        )
-    );
 }

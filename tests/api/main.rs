@@ -1,7 +1,9 @@
 //! Integration tests: the real app on port 0 against a fresh database cloned from a
 //! migrated template, spoken to over HTTP.
 
+mod admin_users;
 mod auth;
+mod champion_candidates;
 mod champions;
 mod config_and_cli;
 mod demo;
@@ -10,11 +12,14 @@ mod email_crash;
 mod health;
 mod helpers;
 mod people_import;
+mod people_pages;
 mod results;
+mod results_access;
 mod roles;
 mod security;
 mod smtp;
 mod survey;
+mod survey_privacy;
 mod wave_helpers;
 mod wave_pages;
 mod waves;

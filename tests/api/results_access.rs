@@ -1,0 +1,144 @@
+//! Who sees which results, and the location filter.
+
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+use crate::results::{DESK, answer};
+
+#[tokio::test]
+async fn a_sponsor_sees_only_their_initiatives_results() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let (_, other_initiative, other_draft) = app.draft_wave(json!({})).await;
+    let _ = other_draft;
+    let email = app.login_as("sponsor").await;
+    let key = app.api_key("sponsor").await;
+
+    let page = app.get(&format!("/waves/{wave}/results")).await;
+    let api = app
+        .get_json(&key, &format!("/api/v1/waves/{wave}/results"))
+        .await;
+    assert_eq!(
+        page.status().as_u16(),
+        404,
+        "IDOR: another initiative's wave"
+    );
+    assert_eq!(api.status().as_u16(), 404);
+    assert_eq!(
+        app.get(&format!("/initiatives/{other_initiative}"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+
+    let mut conn = app.db().await;
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(format!("INSERT INTO initiative_members (initiative_id, user_id, member_role) SELECT w.initiative_id, u.id, 'sponsor' FROM waves w, users u WHERE w.id = {wave} AND u.email = '{email}'"))
+        .execute(&mut conn)
+        .await
+        .expect("sponsor");
+    assert_eq!(
+        app.get(&format!("/waves/{wave}/results"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/waves/{wave}/report"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let list = app.get("/initiatives").await.text().await.expect("body");
+    assert_eq!(
+        list.matches("href=\"/initiatives/").count(),
+        1,
+        "only the sponsored initiative is listed"
+    );
+}
+
+#[tokio::test]
+async fn the_location_filter_applies_the_same_minimum_group_size_to_the_smaller_group() {
+    let app = spawn_app().await;
+    let key = app.api_key("admin").await;
+    let csv = "email,name,team,location\n\
+        o1@example.org,O1,Ops,Leeds\no2@example.org,O2,Ops,Leeds\n\
+        d1@example.org,D1,Ops/Desk,Leeds\nd2@example.org,D2,Ops/Desk,Leeds\nd3@example.org,D3,Ops/Desk,Leeds\n\
+        d4@example.org,D4,Ops/Desk,Lyon\nd5@example.org,D5,Ops/Desk,Lyon\nd6@example.org,D6,Ops/Desk,Lyon\n\
+        n1@example.org,N1,Ops/Network,Leeds\nn2@example.org,N2,Ops/Network,Leeds\nn3@example.org,N3,Ops/Network,Leeds\n\
+        f1@example.org,F1,Finance,Lyon\n";
+    app.put_people(&key, csv, false).await;
+    let (_, _, wave) = app.draft_wave(json!({})).await;
+    app.put_people(&key, csv, false).await;
+    app.post_json(&key, &format!("/api/v1/waves/{wave}/launch"), &json!({}))
+        .await;
+    answer(&app, wave, &DESK, 2, 4).await;
+    answer(
+        &app,
+        wave,
+        &[
+            "n1@example.org",
+            "n2@example.org",
+            "n3@example.org",
+            "o1@example.org",
+            "o2@example.org",
+        ],
+        4,
+        4,
+    )
+    .await;
+
+    let leeds: Value = app
+        .get_json(
+            &key,
+            &format!("/api/v1/waves/{wave}/results?location=Leeds"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let lyon: Value = app
+        .get_json(&key, &format!("/api/v1/waves/{wave}/results?location=Lyon"))
+        .await
+        .json()
+        .await
+        .expect("json");
+
+    assert_eq!(leeds["org"]["responded"], 8);
+    let team = |r: &Value, path: &str| {
+        r["teams"]
+            .as_array()
+            .expect("teams")
+            .iter()
+            .find(|t| t["path"] == path)
+            .cloned()
+            .expect(path)
+    };
+    assert_eq!(team(&leeds, "Ops")["suppressed"], false);
+    assert_eq!(team(&leeds, "Ops")["elements"]["awareness"]["n"], 8);
+    assert_eq!(
+        team(&leeds, "Ops/Desk")["suppressed"],
+        true,
+        "3 in Leeds: under k"
+    );
+    assert_eq!(lyon["org"]["responded"], 3);
+    assert_eq!(
+        lyon["org"]["suppressed"], true,
+        "the whole Lyon group is under k"
+    );
+    assert!(lyon["org"].get("elements").is_none());
+    app.login_as("practitioner").await;
+    let page = app
+        .get(&format!("/waves/{wave}/results?location=Lyon"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("Only people in <strong>Lyon</strong>") && !page.contains("class=\"num cell"),
+        "nothing shown for Lyon"
+    );
+}
