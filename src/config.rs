@@ -21,6 +21,16 @@ pub struct Settings {
     pub email: EmailSettings,
     /// Log output.
     pub log: LogSettings,
+    /// Prometheus metrics.
+    pub metrics: MetricsSettings,
+}
+
+/// `[metrics]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Bearer token for `GET /metrics`; empty turns the endpoint off. Env: `APP_METRICS__TOKEN`.
+    pub token: SecretString,
 }
 
 /// `[application]`

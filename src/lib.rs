@@ -13,6 +13,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod jobs;
+pub mod metrics;
 pub mod routes;
 pub mod scoring;
 pub mod services;

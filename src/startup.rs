@@ -110,6 +110,7 @@ impl Application {
             config,
             keys.clone(),
             settings.application.static_dir.clone(),
+            crate::metrics::MetricsToken(settings.metrics.token.expose_secret().to_owned()),
         )?;
         let mailer = build_mailer(settings)?;
         Ok(Self {
@@ -164,9 +165,11 @@ fn run(
     config: AppConfig,
     keys: SurveyKeys,
     static_dir: String,
+    metrics_token: crate::metrics::MetricsToken,
 ) -> anyhow::Result<Server> {
     let keys = web::Data::new(keys);
     let questions = web::Data::new(crate::services::survey_response::QuestionCache::default());
+    let metrics_token = web::Data::new(metrics_token);
     let pool = web::Data::new(pool);
     let tera = web::Data::new(tera);
     let max_upload = config.max_upload_bytes;
@@ -176,12 +179,14 @@ fn run(
             .wrap(from_fn(csrf::ensure_csrf_cookie))
             .wrap(ErrorHandlers::new().default_handler(error_pages::render_error_page))
             .wrap(headers::security_headers())
+            .wrap(from_fn(crate::metrics::record_requests))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
             .app_data(pool.clone())
             .app_data(tera.clone())
             .app_data(config.clone())
             .app_data(keys.clone())
             .app_data(questions.clone())
+            .app_data(metrics_token.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(DEFAULT_BODY_LIMIT)

@@ -21,6 +21,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_bytes: usize) {
     let upload_limit = web::PayloadConfig::new(max_upload_bytes);
     cfg.route("/health", web::get().to(health::health))
+        .route("/metrics", web::get().to(crate::metrics::export))
         .route("/", web::get().to(home::home))
         .service(
             web::resource("/login")

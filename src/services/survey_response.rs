@@ -181,7 +181,11 @@ pub async fn save_for_target(
         record_champion_choice(conn, invitation, submission.champion_opt_in, &scores, today).await?;
         Ok(())
     })
-    .await
+    .await?;
+    if let Some(m) = crate::metrics::METRICS.as_ref() {
+        m.responses_submitted.inc();
+    }
+    Ok(())
 }
 
 #[derive(QueryableByName)]

@@ -54,7 +54,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if path.starts_with("/api/") || path == "/health" || is_html {
+    if path.starts_with("/api/") || path == "/health" || path == "/metrics" || is_html {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -115,3 +115,53 @@ async fn static_assets_are_served_with_cache_headers() {
         .unwrap_or_default();
     assert!(cache.contains("max-age"), "{cache}");
 }
+
+#[tokio::test]
+async fn metrics_need_their_token_and_count_requests_by_route_not_path() {
+    let app =
+        crate::helpers::spawn_app_with(&[("APP_METRICS__TOKEN", "metrics-token-for-tests")]).await;
+    app.get("/login").await;
+    app.get("/s/this-is-not-a-token").await;
+
+    let anonymous = app.get("/metrics").await;
+    let wrong = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .expect("GET");
+    let right = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("metrics-token-for-tests")
+        .send()
+        .await
+        .expect("GET");
+
+    assert_eq!(anonymous.status().as_u16(), 401);
+    assert_eq!(wrong.status().as_u16(), 401);
+    assert_eq!(right.status().as_u16(), 200);
+    let body = right.text().await.expect("body");
+    for name in [
+        "changeready_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}",
+        "changeready_http_request_duration_seconds_bucket",
+        "changeready_outbox_emails{status=\"queued\"}",
+        "changeready_outbox_oldest_queued_age_seconds",
+        "changeready_db_pool_connections_in_use",
+        "changeready_survey_responses_submitted_total",
+    ] {
+        assert!(body.contains(name), "{name} missing");
+    }
+    assert!(
+        body.contains("route=\"/s/{token}\"") && !body.contains("this-is-not-a-token"),
+        "paths never appear"
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_off_without_a_token() {
+    let app = spawn_app().await;
+
+    assert_eq!(app.get("/metrics").await.status().as_u16(), 404);
+}
