@@ -8,7 +8,7 @@ use secrecy::SecretString;
 
 #[path = "../support/test_db.rs"]
 mod test_db;
-pub use test_db::fresh_database;
+pub use test_db::{fresh_database, fresh_empty_database};
 
 /// Password given to every account the tests create.
 pub const PASSWORD: &str = "a long test password";

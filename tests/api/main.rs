@@ -20,6 +20,7 @@ mod security;
 mod smtp;
 mod survey;
 mod survey_privacy;
+mod two_instances;
 mod wave_helpers;
 mod wave_pages;
 mod waves;

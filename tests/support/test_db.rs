@@ -110,6 +110,21 @@ struct Count {
     n: i64,
 }
 
+/// A new empty database (not migrated); returns its URL and name.
+// `expect` would fail in the browser binary, which shares this file but not this use.
+#[allow(dead_code, reason = "used by the API tests only")]
+pub async fn fresh_empty_database() -> (String, String) {
+    let name = format!("cr_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = AsyncPgConnection::establish(&admin_url())
+        .await
+        .expect("connect to DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    (with_database(&admin_url(), &name), name)
+}
+
 /// A fresh database cloned from the migrated template; returns its URL and name.
 pub async fn fresh_database() -> (String, String) {
     ensure_template().await;
