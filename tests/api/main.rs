@@ -3,6 +3,7 @@
 
 mod admin_users;
 mod auth;
+mod backup_restore;
 mod champion_candidates;
 mod champions;
 mod config_and_cli;
