@@ -5,6 +5,7 @@ pub mod email_address;
 pub mod likert;
 pub mod people_csv;
 pub mod role;
+pub mod survey_body;
 pub mod survey_submission;
 pub mod survey_token;
 pub mod team_path;

@@ -1,13 +1,12 @@
 //! `GET/POST /s/{token}`: show the form (with current answers), save, thank.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::db::DbPool;
 use crate::domain::adkar::Element;
 use crate::domain::likert::LABELS;
+use crate::domain::survey_body::form_fields_to_answers;
 use crate::domain::survey_submission::{Submission, validate_submission};
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
@@ -103,31 +102,6 @@ pub async fn show(
     }
 }
 
-/// Turns the form's `q_<id>`, `comment_<element>` and `champion_opt_in` fields into
-/// the API's shape; a non-numeric answer becomes an out-of-range one.
-fn form_to_answers(
-    fields: &[(String, String)],
-) -> (
-    BTreeMap<String, Option<i64>>,
-    BTreeMap<String, String>,
-    bool,
-) {
-    let mut answers = BTreeMap::new();
-    let mut comments = BTreeMap::new();
-    let mut opt_in = false;
-    for (name, value) in fields {
-        if let Some(id) = name.strip_prefix("q_") {
-            let parsed = (!value.is_empty()).then(|| value.parse::<i64>().unwrap_or(i64::MIN));
-            answers.insert(id.to_owned(), parsed);
-        } else if let Some(element) = name.strip_prefix("comment_") {
-            comments.insert(element.to_owned(), value.clone());
-        } else if name == "champion_opt_in" {
-            opt_in = value == "1";
-        }
-    }
-    (answers, comments, opt_in)
-}
-
 /// Saves the answers and thanks; the form again with messages when something is wrong.
 #[tracing::instrument(name = "Submit survey", skip_all)]
 pub async fn submit(
@@ -148,7 +122,7 @@ pub async fn submit(
     };
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let (answers, comments, opt_in) = form_to_answers(&fields);
+    let (answers, comments, opt_in) = form_fields_to_answers(&fields);
     let submission = match validate_submission(&ids, &answers, &comments, opt_in) {
         Ok(s) => s,
         Err(errors) => {

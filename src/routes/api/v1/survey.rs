@@ -3,24 +3,12 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 
 use crate::db::DbPool;
-use crate::domain::survey_submission::validate_submission;
+use crate::domain::survey_body::SurveyAnswersJson;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
 use crate::services::survey_response::{QuestionCache, find_target, load_survey, save_for_target};
-
-/// Body of `POST /api/v1/survey/{token}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SurveyAnswersJson {
-    answers: BTreeMap<String, Option<i64>>,
-    #[serde(default)]
-    comments: Option<BTreeMap<String, String>>,
-    #[serde(default)]
-    champion_opt_in: Option<bool>,
-}
 
 fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
     SurveyToken::parse(raw).ok_or(AppError::NotFound)
@@ -73,15 +61,7 @@ pub async fn submit(
     let target = find_target(&mut conn, &token).await?;
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let body = body.into_inner();
-    let comments = body.comments.unwrap_or_default();
-    let submission = validate_submission(
-        &ids,
-        &body.answers,
-        &comments,
-        body.champion_opt_in.unwrap_or(false),
-    )
-    .map_err(AppError::Validation)?;
+    let submission = body.validate(&ids).map_err(AppError::Validation)?;
     save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({"saved": true, "closes_at": target.closes_at.to_rfc3339()})))
