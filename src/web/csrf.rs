@@ -91,6 +91,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A form that carries only its CSRF token (sign out, revoke, launch, …).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfOnly {}
+
 /// A url-encoded form whose CSRF token has been checked.
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);

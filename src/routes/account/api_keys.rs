@@ -10,7 +10,7 @@ use crate::db::models::api_key::ApiKey;
 use crate::error::AppError;
 use crate::services::api_keys::create_api_key;
 use crate::web::Page;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
 
 /// The new-key form.
@@ -18,10 +18,6 @@ use crate::web::flash::redirect_with_flash;
 pub struct NewKeyForm {
     label: String,
 }
-
-/// The revoke form carries only its CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct RevokeForm {}
 
 async fn render(
     user: &CurrentUser,
@@ -96,7 +92,7 @@ pub async fn revoke(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
-    _form: CsrfForm<RevokeForm>,
+    _form: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = pool.get().await?;
     ApiKey::revoke(&mut conn, user.user.id, *id).await?;

@@ -14,7 +14,7 @@ use crate::domain::email_address::EmailAddress;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::web::Page;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
 
 /// The add-user form.
@@ -31,10 +31,6 @@ pub struct NewUserForm {
 pub struct ActiveForm {
     active: String,
 }
-
-/// The reset-password form carries only its CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct ResetForm {}
 
 async fn render_index(
     page: &Page,
@@ -164,7 +160,7 @@ pub async fn reset_password(
     page: Page,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
-    _form: CsrfForm<ResetForm>,
+    _form: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
     let mut conn = pool.get().await?;

@@ -2,26 +2,21 @@
 
 use actix_web::cookie::Cookie;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 
 use crate::auth::current_user::SESSION_COOKIE;
 use crate::auth::token::sha256;
 use crate::db::DbPool;
 use crate::db::models::session::Session;
 use crate::error::AppError;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
-
-/// The sign-out form carries only its CSRF token.
-#[derive(Deserialize)]
-pub struct LogoutForm {}
 
 /// Ends the session in the database and removes the cookie.
 #[tracing::instrument(name = "Log out", skip_all)]
 pub async fn logout(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    _form: CsrfForm<LogoutForm>,
+    _form: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let mut conn = pool.get().await?;

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::routes::api::v1::champions::parse_max_teams;
 use crate::services::champion_assignment::{propose, reset_overrides, set_override};
 use crate::services::champion_notify::confirm_assignment;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
 
 /// The propose form.
@@ -41,10 +41,6 @@ pub struct NominateForm {
 pub struct RemoveForm {
     person_id: i64,
 }
-
-/// Forms that carry only their CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 fn back(id: i64, message: &str) -> HttpResponse {
     redirect_with_flash(&format!("/waves/{id}/champions"), message)
@@ -122,7 +118,7 @@ pub async fn reset_form(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let (mut conn, wave) = launched_wave(&pool, &user, *id).await?;
     reset_overrides(&mut conn, wave.id).await?;
@@ -204,7 +200,7 @@ pub async fn confirm_form(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let (mut conn, wave) = launched_wave(&pool, &user, *id).await?;
     let queued = confirm_assignment(&mut conn, &wave, &user.user.email).await?;

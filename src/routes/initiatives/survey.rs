@@ -14,7 +14,7 @@ use crate::domain::adkar::Element;
 use crate::error::AppError;
 use crate::services::access::require_read;
 use crate::web::Page;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
 
 /// A statement's new wording, or a new statement.
@@ -24,10 +24,6 @@ pub struct ItemForm {
     element: String,
     text: String,
 }
-
-/// Forms that carry only their CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 /// Shows the statements.
 #[tracing::instrument(name = "Show survey statements", skip_all, fields(initiative_id = *id))]
@@ -78,7 +74,7 @@ pub async fn customise(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     user.require_operator()?;
     let mut conn = pool.get().await?;
@@ -159,7 +155,7 @@ pub async fn remove_item(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     path: web::Path<(i64, i64)>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     user.require_operator()?;
     let (id, item) = path.into_inner();

@@ -11,12 +11,8 @@ use crate::db::DbPool;
 use crate::db::models::email_outbox::{resend_links, retry_failed};
 use crate::domain::email_address::EmailAddress;
 use crate::error::AppError;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
-
-/// Forms that carry only their CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 /// The resend form.
 #[derive(Debug, Deserialize)]
@@ -55,7 +51,7 @@ pub async fn retry(
     user: CurrentUser,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     user.require_operator()?;
     let mut conn = pool.get().await?;

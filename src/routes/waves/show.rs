@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
-use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::db::DbPool;
@@ -16,12 +15,8 @@ use crate::services::access::require_read;
 use crate::services::wave_lifecycle::{close_wave, launch_wave};
 use crate::services::wave_summary::wave_summary;
 use crate::web::Page;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::flash::redirect_with_flash;
-
-/// Forms that carry only their CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 fn time_left(wave: &Wave) -> String {
     let left = wave.closes_at - Utc::now();
@@ -111,7 +106,7 @@ pub async fn launch(
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
     id: web::Path<i64>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     user.require_operator()?;
     let mut conn = pool.get().await?;
@@ -147,7 +142,7 @@ pub async fn close(
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
     id: web::Path<i64>,
-    _f: CsrfForm<EmptyForm>,
+    _f: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     user.require_operator()?;
     let mut conn = pool.get().await?;
