@@ -1,6 +1,6 @@
 //! Accounts managed by admins, and API keys.
 
-use crate::helpers::{PASSWORD, extract_csrf, spawn_app};
+use crate::helpers::{PASSWORD, login_client, spawn_app, spawn_client};
 
 #[tokio::test]
 async fn an_admin_adds_a_user_who_can_then_sign_in() {
@@ -20,28 +20,15 @@ async fn an_admin_adds_a_user_who_can_then_sign_in() {
         .await;
     assert_eq!(response.status().as_u16(), 303);
 
-    let other = crate::helpers::spawn_client(&app);
-    let token = extract_csrf(
-        &other
-            .get(format!("{}/login", app.address))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body"),
-    );
-    let login = other
-        .post(format!("{}/login", app.address))
-        .form(&[
-            ("email", "new.person@example.org"),
-            ("password", "another long password"),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(login.status().as_u16(), 303);
+    let other = spawn_client(&app);
+    let login = login_client(
+        &app,
+        &other,
+        "new.person@example.org",
+        "another long password",
+    )
+    .await;
+    assert_eq!(login, 303);
 }
 
 #[tokio::test]
@@ -97,38 +84,12 @@ async fn a_reset_password_ends_old_sessions_and_the_new_one_works() {
     let marker = "<code>";
     let start = page.find(marker).expect("new password shown") + marker.len();
     let password = &page[start..start + 20];
-    let fresh = spawn_app_client_login(&app, &other_email, password).await;
+    let fresh = login_client(&app, &spawn_client(&app), &other_email, password).await;
     assert_eq!(fresh, 303);
     assert_eq!(
-        spawn_app_client_login(&app, &other_email, PASSWORD).await,
+        login_client(&app, &spawn_client(&app), &other_email, PASSWORD).await,
         401
     );
-}
-
-async fn spawn_app_client_login(app: &crate::helpers::TestApp, email: &str, password: &str) -> u16 {
-    let client = crate::helpers::spawn_client(app);
-    let token = extract_csrf(
-        &client
-            .get(format!("{}/login", app.address))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body"),
-    );
-    client
-        .post(format!("{}/login", app.address))
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .expect("POST")
-        .status()
-        .as_u16()
 }
 
 #[tokio::test]

@@ -236,3 +236,35 @@ pub fn spawn_client(_app: &TestApp) -> reqwest::Client {
         .build()
         .expect("client")
 }
+
+/// Signs `client` in through the login form; returns the status (303 on success).
+pub async fn login_client(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> u16 {
+    let login = format!("{}/login", app.address);
+    let html = client
+        .get(&login)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let token = extract_csrf(&html);
+    let form = [
+        ("email", email),
+        ("password", password),
+        ("csrf_token", token.as_str()),
+    ];
+    client
+        .post(&login)
+        .form(&form)
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}

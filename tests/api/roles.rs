@@ -47,26 +47,9 @@ async fn each_page_and_api_route_answers_each_role_as_the_table_says() {
         };
         if *role != "anonymous" {
             let email = app.add_user(role).await;
-            let html = client
-                .get(format!("{}/login", app.address))
-                .send()
-                .await
-                .expect("GET")
-                .text()
-                .await
-                .expect("body");
-            let token = crate::helpers::extract_csrf(&html);
-            let login = client
-                .post(format!("{}/login", app.address))
-                .form(&[
-                    ("email", email.as_str()),
-                    ("password", crate::helpers::PASSWORD),
-                    ("csrf_token", &token),
-                ])
-                .send()
-                .await
-                .expect("login");
-            assert_eq!(login.status().as_u16(), 303);
+            let login =
+                crate::helpers::login_client(&app, &client, &email, crate::helpers::PASSWORD).await;
+            assert_eq!(login, 303);
         }
         for (path, expected) in HTML_GETS {
             let response = client
