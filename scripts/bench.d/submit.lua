@@ -1,16 +1,23 @@
--- wrk script: each request answers one survey link from the token file (round robin),
--- POSTing the JSON body the API expects. Usage: wrk -s submit.lua URL -- TOKENS QUESTIONS
+-- wrk script: each request answers one survey link from the token file, POSTing the JSON
+-- body the API expects. Each thread walks its own slice of the links, so with more links
+-- than requests every request is a first answer. Usage: wrk -s submit.lua URL -- TOKENS QUESTIONS
 local tokens = {}
 local counter = 0
 local body
+local threads = 0
+
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
 
 function init(args)
   for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   local answers = {}
   for id in string.gmatch(args[2], "%d+") do answers[#answers + 1] = '"' .. id .. '":4' end
   body = '{"answers":{' .. table.concat(answers, ",") .. '}}'
-  -- Spread threads over the token list so they do not answer the same links.
-  counter = math.random(#tokens)
+  -- Threads start half the list apart (wrk -t2): no link is answered by both.
+  counter = id * math.floor(#tokens / 2)
 end
 
 function request()

@@ -3,6 +3,7 @@
 pub mod migrations;
 pub mod models;
 pub mod pool;
+pub mod prepared;
 #[rustfmt::skip]
 pub mod schema;
 

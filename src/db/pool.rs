@@ -6,7 +6,9 @@ use anyhow::Context;
 use diesel::ConnectionError;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use secrecy::ExposeSecret;
@@ -24,6 +26,10 @@ pub fn build_pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
     let timeout = Duration::from_secs(settings.connect_timeout_secs);
     let statement_timeout = settings.statement_timeout_ms;
     let mut manager_config = ManagerConfig::default();
+    // No `SELECT 1` per checkout: a connection whose socket closed (database restarted)
+    // reports itself closed and is dropped by the pool; one that dies mid-use fails that
+    // request with 503. The test query cost a round trip on every request.
+    manager_config.recycling_method = RecyclingMethod::Fast;
     manager_config.custom_setup =
         Box::new(move |url| establish_with_timeouts(url.to_owned(), timeout, statement_timeout));
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(

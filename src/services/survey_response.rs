@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::prepared::KeepPrepared;
 use chrono::{NaiveDate, Utc};
 use diesel::sql_types::{BigInt, Bool, Bytea, Double, Nullable};
 use diesel::{OptionalExtension, QueryableByName};
@@ -19,6 +20,7 @@ use crate::domain::survey_submission::Submission;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
 use crate::scoring::response::{ResponseScores, score_response};
+use crate::services::survey_first_save::{FirstSave, FirstSaveTarget, save_first_response};
 use crate::services::survey_target::InvitationRow;
 pub use crate::services::survey_target::{QuestionCache, SurveyTarget, find_target};
 
@@ -44,6 +46,7 @@ async fn find_invitation(
         "SELECT id, wave_id, person_id, team_id, location FROM invitations WHERE token_hash = $1",
     )
     .bind::<Bytea, _>(token.hash())
+    .prepared()
     .get_result(conn)
     .await
     .optional()?
@@ -92,6 +95,7 @@ async fn is_opted_in(
     )
     .bind::<BigInt, _>(wave_id)
     .bind::<BigInt, _>(person_id)
+    .prepared()
     .get_result(conn)
     .await?;
     Ok(flag.b)
@@ -149,18 +153,46 @@ pub async fn save_for_target(
     .map_err(anyhow::Error::from)?;
     let response_key = keys.response_key(token);
     let today = Utc::now().date_naive();
+    let values = response::ResponseValues {
+        answered_on: today,
+        answers: &answers,
+        comments: &comments,
+        scores: &scores,
+        location: invitation.location.as_deref(),
+    };
+    let seal = keys.answered_seal(invitation.id);
+    let first = FirstSaveTarget {
+        wave_id: invitation.wave_id,
+        team_id: invitation.team_id,
+        person_id: invitation.person_id,
+        seal: &seal,
+    };
+    match save_first_response(
+        conn,
+        &first,
+        &response_key,
+        &values,
+        submission.champion_opt_in,
+    )
+    .await?
+    {
+        FirstSave::Inserted => {
+            count_submission();
+            return Ok(());
+        }
+        FirstSave::WaveClosed => return Err(AppError::Gone("this survey has closed".into())),
+        FirstSave::AlreadyAnswered => {}
+    }
     conn.transaction(async |conn| {
         // KEY SHARE on the wave (not the invitation) orders this save before or after a close.
         let open: Option<StatusRow> = diesel::sql_query("SELECT status = 'open' AND closes_at > now() AS open FROM waves WHERE id = $1 FOR KEY SHARE")
             .bind::<BigInt, _>(invitation.wave_id)
-            .get_result(conn)
+            .prepared().get_result(conn)
             .await
             .optional()?;
         if !open.is_some_and(|o| o.open) {
             return Err(AppError::Gone("this survey has closed".into()));
         }
-        let values = response::ResponseValues { answered_on: today, answers: &answers, comments: &comments, scores: &scores,
-            location: invitation.location.as_deref() };
         let inserted = response::insert_response(conn, (invitation.wave_id, invitation.team_id), &response_key, &values).await?;
         let previous = if inserted {
             None
@@ -173,19 +205,23 @@ pub async fn save_for_target(
         if inserted {
             diesel::sql_query("INSERT INTO answered_seals (wave_id, seal, answered_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                 .bind::<BigInt, _>(invitation.wave_id)
-                .bind::<Bytea, _>(keys.answered_seal(invitation.id))
+                .bind::<Bytea, _>(&seal)
                 .bind::<diesel::sql_types::Date, _>(today)
-                .execute(conn)
+                .prepared().execute(conn)
                 .await?;
         }
         record_champion_choice(conn, invitation, submission.champion_opt_in, &scores, today).await?;
         Ok(())
     })
     .await?;
+    count_submission();
+    Ok(())
+}
+
+fn count_submission() {
     if let Some(m) = crate::metrics::METRICS.as_ref() {
         m.responses_submitted.inc();
     }
-    Ok(())
 }
 
 #[derive(QueryableByName)]
@@ -205,6 +241,7 @@ async fn record_champion_choice(
         diesel::sql_query("DELETE FROM champion_optins WHERE wave_id = $1 AND person_id = $2")
             .bind::<BigInt, _>(invitation.wave_id)
             .bind::<BigInt, _>(invitation.person_id)
+            .prepared()
             .execute(conn)
             .await?;
         return Ok(());
@@ -226,7 +263,7 @@ async fn record_champion_choice(
     .bind::<Nullable<Double>, _>(scores.elements[3])
     .bind::<Nullable<Double>, _>(scores.elements[4])
     .bind::<diesel::sql_types::Date, _>(today)
-    .execute(conn)
+    .prepared().execute(conn)
     .await?;
     Ok(())
 }

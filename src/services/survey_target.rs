@@ -1,6 +1,7 @@
 //! Finding what a survey link points at, in one query, and the statements of frozen
 //! templates, cached: the hot path of every saved answer.
 
+use crate::db::prepared::KeepPrepared;
 use chrono::Utc;
 use diesel::sql_types::{BigInt, Bool, Bytea, Nullable, Uuid as SqlUuid};
 use diesel::{OptionalExtension, QueryableByName};
@@ -63,7 +64,7 @@ pub async fn find_target(
          WHERE i.token_hash = $1",
     )
     .bind::<Bytea, _>(token.hash())
-    .get_result(conn)
+    .prepared().get_result(conn)
     .await
     .optional()?
     .ok_or(AppError::NotFound)?;

@@ -2,6 +2,7 @@
 //! and their scores, stored under HMAC(server key, token). Nothing joins them to an
 //! invitation or a person.
 
+use crate::db::prepared::KeepPrepared;
 use chrono::NaiveDate;
 use diesel::sql_types::{BigInt, Bytea, Double, Integer, Jsonb, Nullable, Text, Uuid as SqlUuid};
 use diesel::{OptionalExtension, QueryResult, QueryableByName};
@@ -91,6 +92,7 @@ pub async fn find_by_key(
 ) -> QueryResult<Option<StoredResponse>> {
     diesel::sql_query(SELECT_STORED)
         .bind::<Bytea, _>(response_key)
+        .prepared()
         .get_result(conn)
         .await
         .optional()
@@ -103,6 +105,7 @@ pub async fn find_by_key_for_update(
 ) -> QueryResult<StoredResponse> {
     diesel::sql_query(format!("{SELECT_STORED} FOR UPDATE"))
         .bind::<Bytea, _>(response_key)
+        .prepared()
         .get_result(conn)
         .await
 }
@@ -155,7 +158,7 @@ pub async fn insert_response(
     .bind::<Nullable<Double>, _>(scores.elements[4])
     .bind::<Text, _>(scores.barrier.map_or("ready", Element::as_str))
     .bind::<Nullable<Text>, _>(values.location)
-    .load(conn)
+    .prepared().load(conn)
     .await?;
     Ok(rows.iter().any(|r| r.n == 1))
 }
@@ -183,7 +186,7 @@ pub async fn update_response(
     .bind::<Nullable<Double>, _>(scores.elements[4])
     .bind::<Text, _>(scores.barrier.map_or("ready", Element::as_str))
     .bind::<Nullable<Text>, _>(values.location)
-    .execute(conn)
+    .prepared().execute(conn)
     .await
     .map(|_| ())
 }

@@ -2,6 +2,7 @@
 //! barrier counts, for the team's direct members. Updated with each save, so results
 //! are computed from these rows and never from the responses.
 
+use crate::db::prepared::KeepPrepared;
 use diesel::QueryResult;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
@@ -137,5 +138,5 @@ pub async fn add_response(
     for b in db {
         query = query.bind::<Integer, _>(b);
     }
-    query.execute(conn).await.map(|_| ())
+    query.prepared().execute(conn).await.map(|_| ())
 }
