@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 /// One problem with one input field.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     /// Input field the message is about.
     pub field: String,
@@ -83,8 +83,32 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            lost if is_connection_lost(&lost) => AppError::Unavailable(lost.into()),
             other => AppError::Unexpected(other.into()),
         }
+    }
+}
+
+/// Whether `e` means the database went away mid-request (stopped, restarted, network
+/// gone) rather than a bug: the connection closed, or the server ended the session.
+pub fn is_connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+        | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
+        | Error::BrokenTransactionManager => true,
+        // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now.
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.starts_with("terminating connection")
+                || message.contains("the database system is shutting down")
+                || message.contains("the database system is starting up")
+        }
+        Error::RollbackErrorOnCommit {
+            rollback_error,
+            commit_error,
+        } => is_connection_lost(rollback_error) || is_connection_lost(commit_error),
+        _ => false,
     }
 }
 
@@ -94,10 +118,15 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The JSON body of every error response; `errors` only with 422.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody<'a> {
+    /// What went wrong, e.g. `not found`.
     error: &'a str,
+    /// Every field error (422 only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<FieldError>>, nullable = false)]
     errors: Option<&'a [FieldError]>,
 }
 

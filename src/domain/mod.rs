@@ -2,6 +2,8 @@
 
 pub mod adkar;
 pub mod email_address;
+pub mod json_int;
+pub mod json_object;
 pub mod likert;
 pub mod people_csv;
 pub mod role;

@@ -15,6 +15,7 @@ pub const MAX_TEXT_LEN: usize = 200;
 const UNKNOWN_COLUMN: &str =
     "unknown column; expected email,name,team[,manager_email,location,external_id]";
 const NOT_UTF8: &str = "is not valid UTF-8";
+const NUL: &str = "must not contain NUL characters";
 
 /// One valid data row of the people CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,7 @@ pub struct PersonRow {
 }
 
 /// A problem found in the CSV, located by line and field.
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, utoipa::ToSchema)]
 pub struct CsvError {
     /// The physical line of the offending record (the header is line 1).
     pub line: u64,
@@ -69,14 +70,8 @@ const TEAM: usize = 2;
 const MANAGER_EMAIL: usize = 3;
 const LOCATION: usize = 4;
 const EXTERNAL_ID: usize = 5;
-const COLUMNS: [&str; 6] = [
-    "email",
-    "name",
-    "team",
-    "manager_email",
-    "location",
-    "external_id",
-];
+#[rustfmt::skip]
+const COLUMNS: [&str; 6] = ["email", "name", "team", "manager_email", "location", "external_id"];
 
 /// The header layout plus everything carried from row to row.
 #[derive(Default)]
@@ -157,12 +152,13 @@ impl Parser {
         // `None` means absent from the header or not decodable (already reported).
         let mut values: [Option<&str>; 6] = [None; 6];
         for (raw, column) in record.iter().zip(&self.columns) {
-            match (std::str::from_utf8(raw), column) {
+            let text = std::str::from_utf8(raw).map_err(|_| NOT_UTF8);
+            match (text.and_then(without_nul), column) {
                 (Ok(text), Some(c)) => values[*c] = Some(text),
                 (Ok(_), None) => {}
-                (Err(_), c) => {
+                (Err(message), c) => {
                     let field = c.map_or("row", |c| COLUMNS[c]);
-                    self.errors.push(CsvError::new(line, field, NOT_UTF8));
+                    self.errors.push(CsvError::new(line, field, message));
                 }
             }
         }
@@ -217,6 +213,11 @@ fn optional_text(value: &str) -> Result<Option<String>, String> {
         return Err(format!("is longer than {MAX_TEXT_LEN} characters"));
     }
     Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// PostgreSQL text cannot hold NUL: storing one would fail the whole import.
+fn without_nul(text: &str) -> Result<&str, &'static str> {
+    Some(text).filter(|t| !t.contains('\0')).ok_or(NUL)
 }
 
 fn required_text(value: &str) -> Result<String, String> {

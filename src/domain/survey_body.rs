@@ -10,17 +10,57 @@ use crate::domain::survey_submission::{Submission, validate_submission};
 use crate::error::FieldError;
 
 /// Body of `POST /api/v1/survey/{token}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SurveyAnswers)]
 pub struct SurveyAnswersJson {
     /// Question id → 1..=5, or null to skip.
+    #[serde(deserialize_with = "crate::domain::json_int::option_map")]
+    #[schema(schema_with = answers_schema)]
     pub answers: BTreeMap<String, Option<i64>>,
     /// Element → comment.
     #[serde(default)]
+    #[schema(schema_with = comments_schema)]
     pub comments: Option<BTreeMap<String, String>>,
     /// The change-champion box.
     #[serde(default)]
     pub champion_opt_in: Option<bool>,
+}
+
+/// Keys are question ids of the survey (`questions[].id`), values 1..=5 or null.
+fn answers_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Type, schema::SchemaType};
+    let value = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+        .minimum(Some(1))
+        .maximum(Some(5));
+    let key = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^[0-9]+$"));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(key))
+        .additional_properties(Some(value))
+        .description(Some("Question id → 1..=5, or null to skip."))
+        .into()
+}
+
+/// Keys are element names, values at most 2000 characters.
+fn comments_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Type, schema::SchemaType};
+    let key = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(crate::domain::adkar::Element::ALL.map(|e| e.as_str())));
+    let value = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(crate::domain::survey_submission::MAX_COMMENT_CHARS))
+        .pattern(Some(r"^[^\x00]*$"));
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .property_names(Some(key))
+        .additional_properties(Some(value))
+        .description(Some("Element → comment."))
+        .into()
 }
 
 impl SurveyAnswersJson {

@@ -62,6 +62,9 @@ pub fn validate_submission(
                 field,
                 format!("must be at most {MAX_COMMENT_CHARS} characters"),
             ));
+        } else if text.contains('\0') {
+            // PostgreSQL text cannot hold NUL: storing it would fail the whole save.
+            errors.push(FieldError::new(field, "must not contain NUL characters"));
         } else if !text.trim().is_empty() {
             submission.comments.insert(element, text.trim().to_owned());
         }

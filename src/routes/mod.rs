@@ -17,7 +17,8 @@ pub mod waves;
 
 use actix_web::web;
 
-/// Registers every route. `max_upload_bytes` bounds the CSV import bodies.
+/// Registers every route (`/api/v1` from its table in `api::v1::routes`).
+/// `max_upload_bytes` bounds the CSV import bodies.
 pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_bytes: usize) {
     let upload_limit = web::PayloadConfig::new(max_upload_bytes);
     cfg.route("/health", web::get().to(health::health))
@@ -33,7 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
         .route("/people", web::get().to(people::list::list))
         .service(
             web::resource("/people/import")
-                .app_data(upload_limit.clone())
+                .app_data(upload_limit)
                 .route(web::get().to(people::import::import_form))
                 .route(web::post().to(people::import::import_upload)),
         )
@@ -140,52 +141,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
                 .route(web::get().to(survey::answer::show))
                 .route(web::post().to(survey::answer::submit)),
         )
-        .service(
-            web::scope("/api/v1")
-                .service(
-                    web::resource("/people")
-                        .app_data(upload_limit)
-                        .route(web::put().to(api::v1::people::put_people)),
-                )
-                .route("/teams", web::get().to(api::v1::teams::list_teams))
-                .service(
-                    web::resource("/initiatives")
-                        .route(web::get().to(api::v1::initiatives::list))
-                        .route(web::post().to(api::v1::initiatives::create)),
-                )
-                .route(
-                    "/initiatives/{id}/waves",
-                    web::post().to(api::v1::initiatives::create_wave),
-                )
-                .route("/waves/{id}", web::get().to(api::v1::waves::show))
-                .route(
-                    "/waves/{id}/results",
-                    web::get().to(api::v1::results::results),
-                )
-                .route(
-                    "/waves/{id}/results.csv",
-                    web::get().to(api::v1::results::results_csv),
-                )
-                .route(
-                    "/waves/{id}/hotspots",
-                    web::get().to(api::v1::results::hotspots),
-                )
-                .route(
-                    "/waves/{id}/champions",
-                    web::get().to(api::v1::champions::show),
-                )
-                .route(
-                    "/waves/{id}/champions/assign",
-                    web::post().to(api::v1::champions::assign),
-                )
-                .route("/waves/{id}/launch", web::post().to(api::v1::waves::launch))
-                .route("/waves/{id}/close", web::post().to(api::v1::waves::close))
-                .service(
-                    web::resource("/survey/{token}")
-                        .route(web::get().to(api::v1::survey::show))
-                        .route(web::post().to(api::v1::survey::submit)),
-                ),
-        )
+        .configure(|cfg| api::v1::routes::configure(cfg, max_upload_bytes))
         .service(
             web::scope("/static")
                 .wrap(crate::web::headers::static_cache_headers())

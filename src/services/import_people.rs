@@ -17,7 +17,7 @@ const CHUNK: usize = 10_000;
 const IMPORT_LOCK_ID: i64 = 0x696d_706f_7274;
 
 /// What an import changed (api.md's success body).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ImportSummary {
     /// People added.
     pub created: i64,

@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use crate::db::schema::teams;
+use crate::domain::json_int;
 use crate::error::{AppError, FieldError};
 
 /// Smallest k allowed (rules §4).
@@ -14,24 +15,69 @@ pub const MIN_GROUP_SIZE_FLOOR: i64 = 3;
 pub const DEFAULT_MIN_GROUP_SIZE: i64 = 5;
 
 /// A new wave as sent by the API (and built from the page's form).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = NewWave)]
 pub struct WaveInput {
-    /// Name.
+    /// Name, 1 to 200 characters once trimmed.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\s\x00][^\x00]*$"
+    )]
     pub name: String,
-    /// RFC 3339 time, or a `YYYY-MM-DD` date (closing at the end of that day, UTC).
+    /// RFC 3339 time, or a `YYYY-MM-DD` date (closing at the end of that day, UTC); in the future.
+    #[schema(schema_with = closes_at_schema)]
     pub closes_at: String,
-    /// Teams in scope (with their sub-teams); absent or empty: everyone.
-    #[serde(default)]
+    /// Teams in scope (with their sub-teams), all existing; absent, null or empty: everyone.
+    #[serde(default, deserialize_with = "json_int::option_vec")]
     pub team_ids: Option<Vec<i64>>,
     /// k; default 5, at least 3.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "json_int::option")]
+    #[schema(minimum = 3, maximum = 1000)]
     pub min_group_size: Option<i64>,
-    /// Days after launch to remind non-responders.
-    #[serde(default)]
+    /// Days after launch to remind non-responders: up to 10 distinct days, 1 to 365.
+    #[serde(default, deserialize_with = "json_int::option_vec")]
+    #[schema(schema_with = reminder_days_schema)]
     pub reminder_days: Option<Vec<i64>>,
     /// Sponsor's message for the invitation email.
     #[serde(default)]
+    #[schema(max_length = 2000, pattern = r"^[^\x00]*$")]
     pub sponsor_message: Option<String>,
+}
+
+fn closes_at_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    let string = |format| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(format)))
+    };
+    OneOfBuilder::new()
+        .item(string(KnownFormat::Date))
+        .item(string(KnownFormat::DateTime))
+        .description(Some(
+            "RFC 3339 time, or a `YYYY-MM-DD` date (closing at the end of that day, UTC); in the future.",
+        ))
+        .into()
+}
+
+fn reminder_days_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    let day = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(365));
+    ArrayBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::Array,
+            Type::Null,
+        ]))
+        .items(day)
+        .max_items(Some(10))
+        .description(Some(
+            "Days after launch to remind non-responders: up to 10 distinct days, 1 to 365.",
+        ))
+        .into()
 }
 
 /// A validated wave, ready to insert.
@@ -104,17 +150,23 @@ pub async fn validate_wave(
             "must be at most 2000 characters",
         ));
     }
-    let team_ids = input.team_ids.clone().unwrap_or_default();
+    // PostgreSQL text cannot hold NUL: it would fail the insert with a 500.
+    for (field, text) in [("name", name), ("sponsor_message", message.as_str())] {
+        if text.contains('\0') {
+            errors.push(FieldError::new(field, "must not contain NUL characters"));
+        }
+    }
+    // Distinct: a repeated id would insert the same wave_teams row twice (a 500).
+    let mut team_ids = input.team_ids.clone().unwrap_or_default();
+    team_ids.sort_unstable();
+    team_ids.dedup();
     if !team_ids.is_empty() {
         let found: i64 = teams::table
             .filter(teams::id.eq_any(&team_ids))
             .count()
             .get_result(conn)
             .await?;
-        let mut distinct = team_ids.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if found != distinct.len() as i64 {
+        if found != team_ids.len() as i64 {
             errors.push(FieldError::new(
                 "team_ids",
                 "contains a team that does not exist",

@@ -6,7 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
 /// Email counts of a wave.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, QueryableByName, utoipa::ToSchema)]
 pub struct EmailCounts {
     /// Waiting to be sent (including retries).
     #[diesel(sql_type = BigInt)]

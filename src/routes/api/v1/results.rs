@@ -1,143 +1,20 @@
 //! `GET /api/v1/waves/{id}/results`, `/results.csv`, `/hotspots` (api.md "Results").
-//! Suppressed teams carry counts only; means are rounded to 2 decimals.
+//! Suppressed teams carry counts only; means are rounded to 2 decimals. Sponsors read
+//! their initiatives' waves only: others answer 404.
 
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
-use serde_json::{Value, json};
+use utoipa::IntoParams;
 
+use super::error_responses as err;
+use super::results_json::{HotspotJson, ResultsJson, results_json};
 use crate::auth::CurrentUser;
 use crate::db::DbPool;
 use crate::db::models::wave::Wave;
 use crate::domain::adkar::Element;
-use crate::error::AppError;
-use crate::scoring::{ElementFigure, WaveResults, primary_barrier, round2};
+use crate::error::{AppError, FieldError};
+use crate::scoring::round2;
 use crate::services::access::require_read;
 use crate::services::results::{wave_insights, wave_results, wave_results_at};
-
-/// One element's figure: `{"n", "mean"}`, mean rounded to 2 decimals.
-#[derive(Serialize)]
-struct FigureJson {
-    n: i64,
-    mean: Option<f64>,
-}
-
-/// The five elements by name, in A-D-K-A-R order.
-#[derive(Serialize)]
-struct ElementsJson {
-    awareness: FigureJson,
-    desire: FigureJson,
-    knowledge: FigureJson,
-    ability: FigureJson,
-    reinforcement: FigureJson,
-}
-
-/// Barrier counts by element name, and `ready`.
-#[derive(Serialize)]
-struct BarriersJson {
-    awareness: i64,
-    desire: i64,
-    knowledge: i64,
-    ability: i64,
-    reinforcement: i64,
-    ready: i64,
-}
-
-fn elements_json(e: &[ElementFigure; 5]) -> ElementsJson {
-    let f = |i: usize| FigureJson {
-        n: e[i].n,
-        mean: e[i].mean.map(round2),
-    };
-    ElementsJson {
-        awareness: f(0),
-        desire: f(1),
-        knowledge: f(2),
-        ability: f(3),
-        reinforcement: f(4),
-    }
-}
-
-fn barriers_json(b: &[i64; 6]) -> BarriersJson {
-    BarriersJson {
-        awareness: b[0],
-        desire: b[1],
-        knowledge: b[2],
-        ability: b[3],
-        reinforcement: b[4],
-        ready: b[5],
-    }
-}
-
-#[derive(Serialize)]
-struct OrgJson {
-    invited: i64,
-    responded: i64,
-    suppressed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    elements: Option<ElementsJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    barriers: Option<BarriersJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    primary_barrier: Option<Option<Element>>,
-}
-
-#[derive(Serialize)]
-struct TeamJson<'a> {
-    team_id: i64,
-    path: &'a str,
-    parent_id: Option<i64>,
-    invited: i64,
-    responded: i64,
-    suppressed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    elements: Option<ElementsJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    barriers: Option<BarriersJson>,
-    // Present (possibly null: everyone ready) exactly when the figures are shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    primary_barrier: Option<Option<Element>>,
-}
-
-/// The api.md shape of a wave's results.
-#[derive(Serialize)]
-pub struct ResultsJson<'a> {
-    wave_id: i64,
-    min_group_size: i64,
-    org: OrgJson,
-    teams: Vec<TeamJson<'a>>,
-}
-
-/// Builds the api.md shape of a wave's results; suppressed entries carry counts only.
-pub fn results_json(wave_id: i64, results: &WaveResults) -> ResultsJson<'_> {
-    let org = &results.org;
-    let shown = !org.suppressed;
-    ResultsJson {
-        wave_id,
-        min_group_size: results.min_group_size,
-        org: OrgJson {
-            invited: org.invited,
-            responded: org.responded,
-            suppressed: org.suppressed,
-            elements: org.elements.as_ref().filter(|_| shown).map(elements_json),
-            barriers: org.barriers.as_ref().filter(|_| shown).map(barriers_json),
-            primary_barrier: org.barriers.as_ref().filter(|_| shown).map(primary_barrier),
-        },
-        teams: results
-            .teams
-            .iter()
-            .map(|t| TeamJson {
-                team_id: t.team_id,
-                path: &t.path,
-                parent_id: t.parent_id,
-                invited: t.invited,
-                responded: t.responded,
-                suppressed: t.suppressed,
-                elements: t.elements.as_ref().map(elements_json),
-                barriers: t.barriers.as_ref().map(barriers_json),
-                primary_barrier: t.barriers.map(|_| t.primary_barrier),
-            })
-            .collect(),
-    }
-}
 
 async fn readable_wave(
     pool: &DbPool,
@@ -151,12 +28,29 @@ async fn readable_wave(
 }
 
 /// `?location=`: the same figures for the people of one location (same k).
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocationQuery {
+    /// Only people with this location (as imported); same k.
+    #[param(pattern = r"^[^\x00]*$")]
     location: Option<String>,
 }
 
-/// Per-team results as JSON.
+/// Per-team results: one entry per team, each covering its subtree.
+#[utoipa::path(
+    get,
+    path = "/api/v1/waves/{id}/results",
+    tag = "results",
+    params(("id" = i64, Path, description = "Wave id"), LocationQuery),
+    responses(
+        (status = 200, description = "The wave's figures", body = ResultsJson),
+        (status = 401, response = err::Unauthorized),
+        (status = 404, response = err::NotFound),
+        (status = 422, response = err::Unprocessable),
+        (status = 503, response = err::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
 #[tracing::instrument(name = "Wave results via API", skip_all, fields(wave_id = *id))]
 pub async fn results(
     user: CurrentUser,
@@ -166,6 +60,13 @@ pub async fn results(
 ) -> Result<HttpResponse, AppError> {
     let (mut conn, wave) = readable_wave(&pool, &user, *id).await?;
     let results = match query.location.as_deref() {
+        // PostgreSQL text cannot hold NUL: the query would fail with a 500.
+        Some(location) if location.contains('\0') => {
+            let message = "must not contain NUL characters";
+            return Err(AppError::Validation(vec![FieldError::new(
+                "location", message,
+            )]));
+        }
         Some(location) => wave_results_at(&mut conn, &wave, location).await?,
         None => wave_results(&mut conn, &wave).await?,
     };
@@ -178,6 +79,25 @@ fn csv_row(out: &mut csv::Writer<Vec<u8>>, cells: &[String]) -> Result<(), AppEr
 }
 
 /// The same figures as CSV: one row per team (and the organisation) and element.
+///
+/// Columns: `team_id,path,invited,responded,suppressed,element,n,mean,barrier_count,
+/// ready_count,primary_barrier`; the organisation's rows have an empty `team_id` and the
+/// path `(organisation)`; suppressed rows leave the figures empty.
+#[utoipa::path(
+    get,
+    path = "/api/v1/waves/{id}/results.csv",
+    tag = "results",
+    params(("id" = i64, Path, description = "Wave id")),
+    responses(
+        (status = 200, description = "The wave's figures as CSV, with a header row",
+            body = String, content_type = "text/csv",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"wave-ID-results.csv\"`"))),
+        (status = 401, response = err::Unauthorized),
+        (status = 404, response = err::NotFound),
+        (status = 503, response = err::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
 #[tracing::instrument(name = "Wave results CSV", skip_all, fields(wave_id = *id))]
 pub async fn results_csv(
     user: CurrentUser,
@@ -264,7 +184,20 @@ pub async fn results_csv(
         .body(body))
 }
 
-/// Hotspots with reasons and interventions.
+/// Hotspots with reasons and interventions, lowest mean first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/waves/{id}/hotspots",
+    tag = "results",
+    params(("id" = i64, Path, description = "Wave id")),
+    responses(
+        (status = 200, description = "The wave's hotspots", body = Vec<HotspotJson>),
+        (status = 401, response = err::Unauthorized),
+        (status = 404, response = err::NotFound),
+        (status = 503, response = err::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
 #[tracing::instrument(name = "Wave hotspots via API", skip_all, fields(wave_id = *id))]
 pub async fn hotspots(
     user: CurrentUser,
@@ -273,15 +206,6 @@ pub async fn hotspots(
 ) -> Result<HttpResponse, AppError> {
     let (mut conn, wave) = readable_wave(&pool, &user, *id).await?;
     let insights = wave_insights(&mut conn, &wave).await?;
-    let list: Vec<Value> = insights
-        .hotspots
-        .iter()
-        .map(|h| {
-            json!({
-                "team_id": h.team_id, "path": h.path, "element": h.element, "mean": round2(h.mean), "n": h.n,
-                "reasons": h.reasons, "hotspot_team": h.hotspot_team, "interventions": h.interventions,
-            })
-        })
-        .collect();
+    let list: Vec<HotspotJson> = insights.hotspots.iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(list))
 }

@@ -3,8 +3,13 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::error_responses as err;
 use crate::db::DbPool;
+use crate::domain::adkar::Element;
+use crate::domain::json_object::JsonObject;
 use crate::domain::survey_body::SurveyAnswersJson;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
@@ -14,7 +19,103 @@ fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
     SurveyToken::parse(raw).ok_or(AppError::NotFound)
 }
 
+/// The answer scale, always 1 to 5.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Scale)]
+pub struct ScaleJson {
+    #[schema(minimum = 1, maximum = 1)]
+    min: u8,
+    #[schema(minimum = 5, maximum = 5)]
+    max: u8,
+}
+
+/// One statement to rate.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Question)]
+pub struct QuestionJson<'a> {
+    /// The key of its answer in `answers`.
+    id: i64,
+    #[schema(value_type = Element)]
+    element: &'a str,
+    text: &'a str,
+}
+
+/// What the person saved before.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SavedAnswers)]
+pub struct SavedJson<'a> {
+    /// Question id → 1..=5; skipped questions are absent.
+    #[schema(schema_with = saved_answers_schema)]
+    answers: BTreeMap<String, u8>,
+    /// Element → comment.
+    #[schema(value_type = BTreeMap<Element, String>)]
+    comments: BTreeMap<&'a str, &'a String>,
+    champion_opt_in: bool,
+}
+
+fn saved_answers_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let key = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^[0-9]+$"));
+    let value = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(5));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(key))
+        .additional_properties(Some(value))
+        .description(Some("Question id → 1..=5; skipped questions are absent."))
+        .into()
+}
+
+/// The survey behind a link.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Survey)]
+pub struct SurveyJson<'a> {
+    /// The wave's name.
+    wave: &'a str,
+    /// The initiative's name.
+    initiative: &'a str,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    closes_at: String,
+    scale: ScaleJson,
+    /// A-D-K-A-R order.
+    questions: Vec<QuestionJson<'a>>,
+    /// What ticking the change-champion box agrees to.
+    consent_text: &'a str,
+    /// The earlier answers; null before the first save.
+    #[schema(required = true)]
+    answers: Option<SavedJson<'a>>,
+}
+
+/// 200 body of a save.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SurveySaved)]
+pub struct SavedReplyJson {
+    /// Always true.
+    saved: bool,
+    /// Answers may be replaced until then (RFC 3339).
+    #[schema(format = DateTime)]
+    closes_at: String,
+}
+
 /// The questions and the caller's current answers.
+#[utoipa::path(
+    get,
+    path = "/api/v1/survey/{token}",
+    tag = "survey",
+    params(("token" = String, Path, description = "The token of the invitation link",
+        pattern = "^[A-Za-z0-9_-]{43}$")),
+    responses(
+        (status = 200, description = "The survey", body = SurveyJson),
+        (status = 404, response = err::NotFound),
+        (status = 410, response = err::Gone),
+        (status = 503, response = err::Unavailable),
+    )
+)]
 #[tracing::instrument(name = "Show survey via API", skip_all)]
 pub async fn show(
     pool: web::Data<DbPool>,
@@ -24,45 +125,69 @@ pub async fn show(
     let token = parse_token(&token)?;
     let mut conn = pool.get().await?;
     let view = load_survey(&mut conn, &keys, &token).await?;
-    let questions: Vec<_> = view
-        .questions
-        .iter()
-        .map(|q| serde_json::json!({"id": q.id, "element": q.element, "text": q.text}))
-        .collect();
-    let answers = view.current.as_ref().map(|c| {
-        serde_json::json!({
-            "answers": c.answers.iter().map(|(k, v)| (k.to_string(), v.value())).collect::<BTreeMap<_, _>>(),
-            "comments": c.comments.iter().map(|(k, v)| (k.as_str(), v)).collect::<BTreeMap<_, _>>(),
-            "champion_opt_in": c.champion_opt_in,
-        })
+    let answers = view.current.as_ref().map(|c| SavedJson {
+        answers: c
+            .answers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.value()))
+            .collect(),
+        comments: c.comments.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        champion_opt_in: c.champion_opt_in,
     });
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "wave": view.wave.name,
-        "initiative": view.initiative,
-        "closes_at": view.wave.closes_at.to_rfc3339(),
-        "scale": {"min": 1, "max": 5},
-        "questions": questions,
-        "consent_text": view.consent_text,
-        "answers": answers,
-    })))
+    Ok(HttpResponse::Ok().json(SurveyJson {
+        wave: &view.wave.name,
+        initiative: &view.initiative,
+        closes_at: view.wave.closes_at.to_rfc3339(),
+        scale: ScaleJson { min: 1, max: 5 },
+        questions: view
+            .questions
+            .iter()
+            .map(|q| QuestionJson {
+                id: q.id,
+                element: &q.element,
+                text: &q.text,
+            })
+            .collect(),
+        consent_text: &view.consent_text,
+        answers,
+    }))
 }
 
-/// Saves or replaces the caller's answers: one lookup, cached statements, one transaction.
+/// Saves the answers; saving again before the close replaces them.
+#[utoipa::path(
+    post,
+    path = "/api/v1/survey/{token}",
+    tag = "survey",
+    params(("token" = String, Path, description = "The token of the invitation link",
+        pattern = "^[A-Za-z0-9_-]{43}$")),
+    request_body = SurveyAnswersJson,
+    responses(
+        (status = 200, description = "Saved", body = SavedReplyJson),
+        (status = 404, response = err::NotFound),
+        (status = 410, response = err::Gone),
+        (status = 413, response = err::PayloadTooLarge),
+        (status = 415, response = err::UnsupportedMediaType),
+        (status = 422, response = err::Unprocessable),
+        (status = 503, response = err::Unavailable),
+    )
+)]
 #[tracing::instrument(name = "Submit survey via API", skip_all)]
 pub async fn submit(
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
     cache: web::Data<QuestionCache>,
     token: web::Path<String>,
-    body: web::Json<SurveyAnswersJson>,
+    body: web::Json<JsonObject<SurveyAnswersJson>>,
 ) -> Result<HttpResponse, AppError> {
     let token = parse_token(&token)?;
     let mut conn = pool.get().await?;
     let target = find_target(&mut conn, &token).await?;
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let submission = body.validate(&ids).map_err(AppError::Validation)?;
+    let submission = body.0.0.validate(&ids).map_err(AppError::Validation)?;
     save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({"saved": true, "closes_at": target.closes_at.to_rfc3339()})))
+    Ok(HttpResponse::Ok().json(SavedReplyJson {
+        saved: true,
+        closes_at: target.closes_at.to_rfc3339(),
+    }))
 }
