@@ -122,7 +122,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { no_worker } => {
             run_migrations(&url).await?;
-            let app = Application::build(&settings).await?;
+            let mut app = Application::build(&settings).await?;
             if !no_worker {
                 app.spawn_background_jobs();
             }
@@ -140,9 +140,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let keys =
                 crate::domain::survey_token::SurveyKeys::new(settings.application.secret.clone());
             let mailer = crate::startup::build_mailer(&settings)?;
-            crate::startup::spawn_background_jobs(&pool, &keys, &mailer);
-            tracing::info!("worker running; Ctrl-C stops it");
-            tokio::signal::ctrl_c().await?;
+            let stop = crate::jobs::shutdown::Stop::new();
+            let jobs = crate::startup::spawn_background_jobs(&pool, &keys, &mailer, &stop);
+            tracing::info!("worker running; Ctrl-C or SIGTERM stops it");
+            crate::jobs::shutdown::stop_on_signal(stop).await;
+            // Finish or put back the emails it holds before exiting.
+            jobs.stop().await;
             Ok(())
         }
         Command::Migrate => {

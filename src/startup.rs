@@ -17,6 +17,7 @@ use crate::domain::survey_token::SurveyKeys;
 use crate::email::EmailSender;
 use crate::error::{AppError, FieldError};
 use crate::jobs::outbox::Mailer;
+use crate::jobs::shutdown::{SHUTDOWN_TIMEOUT, Stop, stop_on_signal};
 use crate::routes;
 use crate::telemetry::RedactedRootSpan;
 use crate::web::{csrf, error_pages, headers};
@@ -61,17 +62,54 @@ pub fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
     })
 }
 
-/// Spawns the email worker, the reminder scheduler and the wave closer.
-pub fn spawn_background_jobs(pool: &DbPool, keys: &SurveyKeys, mailer: &Mailer) {
-    tokio::spawn(mailer.clone().run_until_stopped(pool.clone()));
-    tokio::spawn(crate::jobs::reminders::run_until_stopped(
-        pool.clone(),
-        keys.clone(),
-    ));
-    tokio::spawn(crate::jobs::wave_closer::run_until_stopped(
-        pool.clone(),
-        keys.clone(),
-    ));
+/// The background jobs of this process, stopped together by [`BackgroundJobs::stop`].
+pub struct BackgroundJobs {
+    stop: Stop,
+    mailer: tokio::task::JoinHandle<()>,
+    others: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl BackgroundJobs {
+    /// Asks the jobs to stop and waits until the email worker has finished or put back
+    /// every email it claimed. The reminder scheduler and the wave closer do each pass
+    /// in one transaction, so they are simply cancelled.
+    pub async fn stop(self) {
+        self.stop.request();
+        for job in &self.others {
+            job.abort();
+        }
+        let limit = SHUTDOWN_TIMEOUT + std::time::Duration::from_secs(5);
+        match tokio::time::timeout(limit, self.mailer).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "email worker ended abnormally"),
+            Err(_) => tracing::error!("email worker did not stop in time"),
+        }
+    }
+}
+
+/// Spawns the email worker, the reminder scheduler and the wave closer; they run until
+/// `stop` is requested.
+pub fn spawn_background_jobs(
+    pool: &DbPool,
+    keys: &SurveyKeys,
+    mailer: &Mailer,
+    stop: &Stop,
+) -> BackgroundJobs {
+    let others = vec![
+        tokio::spawn(crate::jobs::reminders::run_until_stopped(
+            pool.clone(),
+            keys.clone(),
+        )),
+        tokio::spawn(crate::jobs::wave_closer::run_until_stopped(
+            pool.clone(),
+            keys.clone(),
+        )),
+    ];
+    BackgroundJobs {
+        stop: stop.clone(),
+        mailer: tokio::spawn(mailer.clone().run_until_stopped(pool.clone(), stop.clone())),
+        others,
+    }
 }
 
 /// A bound, ready-to-run server.
@@ -81,6 +119,8 @@ pub struct Application {
     pool: DbPool,
     keys: SurveyKeys,
     mailer: Mailer,
+    stop: Stop,
+    jobs: Option<BackgroundJobs>,
 }
 
 impl Application {
@@ -119,6 +159,8 @@ impl Application {
             pool,
             keys,
             mailer,
+            stop: Stop::new(),
+            jobs: None,
         })
     }
 
@@ -127,9 +169,22 @@ impl Application {
         self.port
     }
 
-    /// Starts the background jobs (email worker, reminders, wave closer) on the runtime.
-    pub fn spawn_background_jobs(&self) {
-        spawn_background_jobs(&self.pool, &self.keys, &self.mailer);
+    /// Starts the background jobs (email worker, reminders, wave closer) on the runtime;
+    /// they stop with the server.
+    pub fn spawn_background_jobs(&mut self) {
+        if self.jobs.is_none() {
+            self.jobs = Some(spawn_background_jobs(
+                &self.pool,
+                &self.keys,
+                &self.mailer,
+                &self.stop,
+            ));
+        }
+    }
+
+    /// The stop request SIGTERM/SIGINT set; requesting it stops the server the same way.
+    pub fn stop_handle(&self) -> Stop {
+        self.stop.clone()
     }
 
     /// The email worker, for tests that drive it by hand.
@@ -142,9 +197,24 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until the process is asked to stop (SIGINT/SIGTERM finish in-flight requests).
+    /// Serves until the process is asked to stop. SIGTERM or SIGINT (or
+    /// [`Self::stop_handle`]) stops accepting connections, lets in-flight requests
+    /// finish (up to [`SHUTDOWN_TIMEOUT`]) and, at the same time, has the email worker
+    /// finish or put back what it holds; this returns when both are done.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let handle = self.server.handle();
+        let stop = self.stop.clone();
+        let stopper = tokio::spawn(async move {
+            stop_on_signal(stop).await;
+            handle.stop(true).await;
+        });
+        let served = self.server.await;
+        stopper.abort();
+        if let Some(jobs) = self.jobs {
+            jobs.stop().await;
+        }
+        tracing::info!("stopped");
+        served
     }
 }
 
@@ -196,6 +266,9 @@ fn run(
             .app_data(web::FormConfig::default().limit(DEFAULT_BODY_LIMIT))
             .configure(|cfg| routes::configure(cfg, &static_dir, max_upload))
     })
+    // Signals are handled in `run_until_stopped`, so the background jobs stop too.
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
     .listen(listener)?
     .run();
     Ok(server)

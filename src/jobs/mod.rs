@@ -1,5 +1,7 @@
 //! Background work that runs inside `serve` (or alone as `changeready worker`).
 
 pub mod outbox;
+mod outbox_lease;
 pub mod reminders;
+pub mod shutdown;
 pub mod wave_closer;

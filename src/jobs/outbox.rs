@@ -3,16 +3,17 @@
 //!
 //! A claim pushes `next_attempt_at` forward by the lease: if the process dies mid-send,
 //! the rows it held become due again after the lease, so nothing is lost and only the
-//! messages in flight at that moment can go out twice.
+//! messages in flight at that moment can go out twice. A graceful stop (SIGTERM) does
+//! not wait for the lease: the worker stops claiming, lets the sends in flight finish
+//! and puts the rows it has not sent back in the queue, due now. Nor does a short
+//! database outage mid-batch: outcomes are recorded once the database answers again.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use rand::Rng;
 use tera::{Context, Tera};
 use uuid::Uuid;
@@ -21,6 +22,8 @@ use crate::db::DbPool;
 use crate::domain::survey_token::SurveyKeys;
 use crate::email::message::build_message;
 use crate::email::{EmailSender, SendError, render_email};
+use crate::jobs::outbox_lease::{Claimed, claim, record_when_reachable, release};
+use crate::jobs::shutdown::{EMAIL_DRAIN_TIMEOUT, Stop};
 
 /// Rows claimed at once per message in flight. With the SMTP timeout, a batch must
 /// finish within the lease: 8 × 30 s < 300 s by default.
@@ -53,34 +56,6 @@ pub struct Mailer {
     pub in_flight: usize,
 }
 
-#[derive(QueryableByName, Debug)]
-struct Claimed {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Text)]
-    recipient: String,
-    #[diesel(sql_type = Integer)]
-    attempts: i32,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    invitation_id: Option<Uuid>,
-    #[diesel(sql_type = Nullable<Text>)]
-    person_name: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    initiative: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    sponsor_message: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    closes_at: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<Text>)]
-    wave_status: Option<String>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    wave_id: Option<i64>,
-    #[diesel(sql_type = diesel::sql_types::Jsonb)]
-    payload: serde_json::Value,
-}
-
 /// What happened to one claimed row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -92,29 +67,6 @@ pub enum Outcome {
     Failed(String),
     /// No longer needed (answered, or the wave closed).
     Cancelled(String),
-}
-
-async fn claim(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-    lease: Duration,
-) -> diesel::QueryResult<Vec<Claimed>> {
-    diesel::sql_query(format!(
-        "WITH claimed AS ( \
-           UPDATE email_outbox o SET next_attempt_at = now() + interval '{} seconds', attempts = o.attempts + 1 \
-           WHERE o.id IN (SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= now() \
-                          ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) \
-           RETURNING o.id, o.kind, o.recipient, o.attempts, o.invitation_id, o.wave_id, o.payload) \
-         SELECT c.id, c.kind, c.recipient, c.attempts, c.invitation_id, c.wave_id, c.payload, p.name AS person_name, \
-                ini.name AS initiative, w.sponsor_message, w.closes_at, w.status AS wave_status \
-         FROM claimed c LEFT JOIN invitations i ON i.id = c.invitation_id \
-         LEFT JOIN people p ON p.id = i.person_id LEFT JOIN waves w ON w.id = c.wave_id \
-         LEFT JOIN initiatives ini ON ini.id = w.initiative_id",
-        lease.as_secs()
-    ))
-    .bind::<BigInt, _>(limit)
-    .load(conn)
-    .await
 }
 
 impl Mailer {
@@ -222,6 +174,22 @@ impl Mailer {
     /// Claims one batch of due rows and delivers it; returns how many rows were handled
     /// (0 when nothing was due). Tests call this until it returns 0.
     pub async fn deliver_due(&self, pool: &DbPool) -> anyhow::Result<usize> {
+        self.deliver_batch(pool, &Stop::new(), EMAIL_DRAIN_TIMEOUT)
+            .await
+    }
+
+    /// [`Self::deliver_due`] that heeds `stop`: once requested it claims nothing, starts
+    /// no more sends, gives the sends in flight up to `drain` to finish and puts every
+    /// row it still holds back in the queue, due now.
+    pub async fn deliver_batch(
+        &self,
+        pool: &DbPool,
+        stop: &Stop,
+        drain: Duration,
+    ) -> anyhow::Result<usize> {
+        if stop.is_requested() {
+            return Ok(0);
+        }
         let rows = {
             let mut conn = pool.get().await?;
             claim(
@@ -233,41 +201,82 @@ impl Mailer {
         };
         let started = Instant::now();
         let total = rows.len();
-        let deliveries: Vec<_> = rows
-            .into_iter()
-            .map(|row| async move {
-                // Each delivery records its own outcome, so sends and writes overlap.
-                let outcome = self.deliver(pool, &row).await;
-                let delay = self.retry_delay(row.attempts);
-                crate::db::models::email_outbox::record_outcome(pool, row.id, &outcome, delay).await
-            })
-            .collect();
-        let mut results =
-            futures_util::stream::iter(deliveries).buffer_unordered(self.in_flight.max(1));
+        let mut waiting = rows.into_iter();
+        let mut sending = FuturesUnordered::new();
+        let mut in_flight: HashSet<Uuid> = HashSet::new();
+        let mut cut_off_at: Option<tokio::time::Instant> = None;
         let mut done = 0u32;
-        while let Some(recorded) = results.next().await {
+        loop {
+            while sending.len() < self.in_flight.max(1) && !stop.is_requested() {
+                let Some(row) = waiting.next() else { break };
+                in_flight.insert(row.id);
+                // Each delivery records its own outcome, so sends and writes overlap.
+                sending.push(async move {
+                    let outcome = self.deliver(pool, &row).await;
+                    let delay = self.retry_delay(row.attempts);
+                    let recorded =
+                        record_when_reachable(pool, row.id, &outcome, delay, self.lease / 2).await;
+                    (row.id, recorded)
+                });
+            }
+            let stopping = stop.is_requested();
+            if stopping && cut_off_at.is_none() {
+                cut_off_at = Some(tokio::time::Instant::now() + drain);
+            }
+            let deadline = cut_off_at.unwrap_or_else(|| tokio::time::Instant::now() + drain);
+            let next = tokio::select! {
+                next = sending.next() => next,
+                () = stop.requested(), if !stopping => continue,
+                () = tokio::time::sleep_until(deadline), if stopping => {
+                    tracing::warn!(cut_off = in_flight.len(), "email worker: sends still in flight at shutdown");
+                    break;
+                }
+            };
+            let Some((id, recorded)) = next else { break };
+            in_flight.remove(&id);
             recorded?;
             done += 1;
-            // Pace to the configured rate.
+            // Pace to the configured rate (a stop request ends the wait).
             let due = Duration::from_secs_f64(f64::from(done) / f64::from(self.rate_per_second));
             if let Some(wait) = due.checked_sub(started.elapsed()) {
-                tokio::time::sleep(wait).await;
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = stop.requested() => {}
+                }
             }
+        }
+        // Only a stop leaves rows behind: unstarted ones, and sends cut off at the deadline.
+        drop(sending);
+        let unstarted: Vec<Uuid> = waiting.map(|row| row.id).collect();
+        let cut_off: Vec<Uuid> = in_flight.into_iter().collect();
+        if !unstarted.is_empty() || !cut_off.is_empty() {
+            let mut conn = pool.get().await?;
+            let released = release(&mut conn, &unstarted, &cut_off).await?;
+            tracing::info!(
+                released,
+                "email worker: put unsent emails back in the queue"
+            );
         }
         Ok(total)
     }
 
-    /// Runs forever: delivers due mail, sleeping briefly when there is none.
-    pub async fn run_until_stopped(self, pool: DbPool) {
-        loop {
-            match self.deliver_due(&pool).await {
-                Ok(0) => tokio::time::sleep(Duration::from_millis(500)).await,
-                Ok(_) => {}
+    /// Delivers due mail until `stop` is requested, sleeping briefly when there is none;
+    /// returns once nothing claimed is left in progress.
+    pub async fn run_until_stopped(self, pool: DbPool, stop: Stop) {
+        while !stop.is_requested() {
+            let pause = match self.deliver_batch(&pool, &stop, EMAIL_DRAIN_TIMEOUT).await {
+                Ok(0) => Duration::from_millis(500),
+                Ok(_) => continue,
                 Err(e) => {
                     tracing::warn!(error = %e, "email worker: cannot reach the database");
-                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    Duration::from_secs(2)
                 }
+            };
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = stop.requested() => {}
             }
         }
+        tracing::info!("email worker stopped");
     }
 }

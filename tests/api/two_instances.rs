@@ -2,80 +2,13 @@
 //! responses, each invitation email sent once; and no secret in their logs.
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, test_settings};
-use crate::smtp::{SmtpSink, free_port, recipient};
-
-struct Server {
-    child: Child,
-    address: String,
-    log: std::path::PathBuf,
-}
-
-impl Server {
-    fn start(db_url: &str, smtp: &str) -> Server {
-        let port = free_port();
-        // A file, not a pipe: a full pipe would block the server's logging.
-        let log = std::env::temp_dir().join(format!("cr-serve-{port}.log"));
-        let file = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_changeready"))
-            .arg("serve")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("DATABASE_URL", db_url)
-            .env("BIND", format!("127.0.0.1:{port}"))
-            .env("SMTP_URL", smtp)
-            .env("RUST_LOG", "debug")
-            .stdout(Stdio::from(file.try_clone().expect("log file")))
-            .stderr(Stdio::from(file))
-            .spawn()
-            .expect("start serve");
-        Server {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-            log,
-        }
-    }
-
-    /// Stops the process and returns everything it logged.
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let logs = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let _ = std::fs::remove_file(&self.log);
-        logs
-    }
-}
-
-async fn wait_healthy(address: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{address}/health"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{address} did not become healthy");
-}
-
-fn cli(db_url: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_changeready"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DATABASE_URL", db_url)
-        .env("CHANGEREADY_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run cli");
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+use crate::process::{Server, cli, wait_healthy};
+use crate::smtp::{SmtpSink, recipient};
 
 #[tokio::test]
 async fn two_instances_share_one_database_without_losing_or_doubling_anything() {
