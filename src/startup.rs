@@ -14,8 +14,8 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::pool::build_pool;
 use crate::domain::survey_token::SurveyKeys;
-use crate::email::EmailSender;
 use crate::error::{AppError, FieldError};
+pub use crate::jobs::background::{BackgroundJobs, build_mailer, spawn_background_jobs};
 use crate::jobs::outbox::Mailer;
 use crate::jobs::shutdown::{SHUTDOWN_TIMEOUT, Stop, stop_on_signal};
 use crate::routes;
@@ -39,77 +39,8 @@ pub struct AppConfig {
     pub base_url: String,
     /// Mail goes to files: show the dev outbox page.
     pub dev_outbox: bool,
-}
-
-/// The email worker's dependencies, from the settings.
-pub fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
-    Ok(Mailer {
-        sender: EmailSender::from_settings(&settings.email)?,
-        tera: std::sync::Arc::new(build_tera(Path::new(&settings.application.templates_dir))?),
-        keys: SurveyKeys::new(settings.application.secret.clone()),
-        from: settings.email.from.clone(),
-        base_url: settings
-            .application
-            .base_url
-            .trim_end_matches('/')
-            .to_owned(),
-        time_zone: settings.time_zone(),
-        max_attempts: settings.email.max_attempts,
-        retry_base: std::time::Duration::from_secs(settings.email.retry_base_secs),
-        rate_per_second: settings.email.rate_per_second,
-        lease: std::time::Duration::from_secs(settings.email.lease_secs),
-        in_flight: settings.email.connections.max(1),
-    })
-}
-
-/// The background jobs of this process, stopped together by [`BackgroundJobs::stop`].
-pub struct BackgroundJobs {
-    stop: Stop,
-    mailer: tokio::task::JoinHandle<()>,
-    others: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl BackgroundJobs {
-    /// Asks the jobs to stop and waits until the email worker has finished or put back
-    /// every email it claimed. The reminder scheduler and the wave closer do each pass
-    /// in one transaction, so they are simply cancelled.
-    pub async fn stop(self) {
-        self.stop.request();
-        for job in &self.others {
-            job.abort();
-        }
-        let limit = SHUTDOWN_TIMEOUT + std::time::Duration::from_secs(5);
-        match tokio::time::timeout(limit, self.mailer).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "email worker ended abnormally"),
-            Err(_) => tracing::error!("email worker did not stop in time"),
-        }
-    }
-}
-
-/// Spawns the email worker, the reminder scheduler and the wave closer; they run until
-/// `stop` is requested.
-pub fn spawn_background_jobs(
-    pool: &DbPool,
-    keys: &SurveyKeys,
-    mailer: &Mailer,
-    stop: &Stop,
-) -> BackgroundJobs {
-    let others = vec![
-        tokio::spawn(crate::jobs::reminders::run_until_stopped(
-            pool.clone(),
-            keys.clone(),
-        )),
-        tokio::spawn(crate::jobs::wave_closer::run_until_stopped(
-            pool.clone(),
-            keys.clone(),
-        )),
-    ];
-    BackgroundJobs {
-        stop: stop.clone(),
-        mailer: tokio::spawn(mailer.clone().run_until_stopped(pool.clone(), stop.clone())),
-        others,
-    }
+    /// HTTP worker threads (0: one per core).
+    pub http_workers: usize,
 }
 
 /// A bound, ready-to-run server.
@@ -136,6 +67,7 @@ impl Application {
             session_hours: settings.application.session_hours,
             max_upload_bytes: settings.application.max_upload_mb * 1024 * 1024,
             dev_outbox: settings.email.smtp_url.expose_secret().trim().is_empty(),
+            http_workers: settings.application.workers,
             base_url: settings
                 .application
                 .base_url
@@ -243,6 +175,10 @@ fn run(
     let pool = web::Data::new(pool);
     let tera = web::Data::new(tera);
     let max_upload = config.max_upload_bytes;
+    let workers = match config.http_workers {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
     let config = web::Data::new(config);
     let server = HttpServer::new(move || {
         App::new()
@@ -268,6 +204,7 @@ fn run(
     })
     // Signals are handled in `run_until_stopped`, so the background jobs stop too.
     .disable_signals()
+    .workers(workers)
     .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
     .listen(listener)?
     .run();
