@@ -183,6 +183,7 @@ pub async fn save_for_target(
         FirstSave::WaveClosed => return Err(AppError::Gone("this survey has closed".into())),
         FirstSave::AlreadyAnswered => {}
     }
+    // An edit: replace the answers and their contribution to the team's figures.
     conn.transaction(async |conn| {
         // KEY SHARE on the wave (not the invitation) orders this save before or after a close.
         let open: Option<StatusRow> = diesel::sql_query("SELECT status = 'open' AND closes_at > now() AS open FROM waves WHERE id = $1 FOR KEY SHARE")
@@ -193,23 +194,10 @@ pub async fn save_for_target(
         if !open.is_some_and(|o| o.open) {
             return Err(AppError::Gone("this survey has closed".into()));
         }
-        let inserted = response::insert_response(conn, (invitation.wave_id, invitation.team_id), &response_key, &values).await?;
-        let previous = if inserted {
-            None
-        } else {
-            let old = response::find_by_key_for_update(conn, &response_key).await?;
-            response::update_response(conn, &response_key, &values).await?;
-            Some(old.scores())
-        };
-        crate::db::models::wave_team_stats::add_response(conn, invitation.wave_id, invitation.team_id, previous.as_ref(), &scores).await?;
-        if inserted {
-            diesel::sql_query("INSERT INTO answered_seals (wave_id, seal, answered_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind::<BigInt, _>(invitation.wave_id)
-                .bind::<Bytea, _>(&seal)
-                .bind::<diesel::sql_types::Date, _>(today)
-                .prepared().execute(conn)
-                .await?;
-        }
+        // The first save found the link's response, and responses are never deleted.
+        let old = response::find_by_key_for_update(conn, &response_key).await?;
+        response::update_response(conn, &response_key, &values).await?;
+        crate::db::models::wave_team_stats::add_response(conn, invitation.wave_id, invitation.team_id, Some(&old.scores()), &scores).await?;
         record_champion_choice(conn, invitation, submission.champion_opt_in, &scores, today).await?;
         Ok(())
     })

@@ -4,10 +4,9 @@
 
 use crate::db::prepared::KeepPrepared;
 use chrono::NaiveDate;
-use diesel::sql_types::{BigInt, Bytea, Double, Integer, Jsonb, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Bytea, Double, Jsonb, Nullable, Text};
 use diesel::{OptionalExtension, QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::domain::adkar::Element;
 use crate::domain::likert::Likert;
@@ -110,12 +109,6 @@ pub async fn find_by_key_for_update(
         .await
 }
 
-#[derive(QueryableByName)]
-struct Inserted {
-    #[diesel(sql_type = Integer)]
-    n: i32,
-}
-
 /// What one save writes into a response row.
 pub struct ResponseValues<'a> {
     /// The day of the save (no finer time is kept).
@@ -128,39 +121,6 @@ pub struct ResponseValues<'a> {
     pub scores: &'a ResponseScores,
     /// The respondent's location at launch (for the location filter).
     pub location: Option<&'a str>,
-}
-
-/// Inserts a new response for a (wave, team snapshot); false when the link already has one.
-pub async fn insert_response(
-    conn: &mut AsyncPgConnection,
-    wave_team: (i64, i64),
-    response_key: &[u8],
-    values: &ResponseValues<'_>,
-) -> QueryResult<bool> {
-    let scores = values.scores;
-    let rows: Vec<Inserted> = diesel::sql_query(
-        "INSERT INTO responses (id, wave_id, team_id, response_key, answered_on, answers, comments, \
-           score_awareness, score_desire, score_knowledge, score_ability, score_reinforcement, barrier, location) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-         ON CONFLICT (response_key) DO NOTHING RETURNING 1 AS n",
-    )
-    .bind::<SqlUuid, _>(Uuid::new_v4())
-    .bind::<BigInt, _>(wave_team.0)
-    .bind::<BigInt, _>(wave_team.1)
-    .bind::<Bytea, _>(response_key)
-    .bind::<diesel::sql_types::Date, _>(values.answered_on)
-    .bind::<Jsonb, _>(values.answers)
-    .bind::<Jsonb, _>(values.comments)
-    .bind::<Nullable<Double>, _>(scores.elements[0])
-    .bind::<Nullable<Double>, _>(scores.elements[1])
-    .bind::<Nullable<Double>, _>(scores.elements[2])
-    .bind::<Nullable<Double>, _>(scores.elements[3])
-    .bind::<Nullable<Double>, _>(scores.elements[4])
-    .bind::<Text, _>(scores.barrier.map_or("ready", Element::as_str))
-    .bind::<Nullable<Text>, _>(values.location)
-    .prepared().load(conn)
-    .await?;
-    Ok(rows.iter().any(|r| r.n == 1))
 }
 
 /// Replaces the answers of an existing response.
