@@ -178,12 +178,6 @@ async fn every_form_of_the_staff_pages_is_refused_without_csrf() {
         assert_eq!(response.status().as_u16(), 403, "{path}");
     }
     let upload = reqwest::multipart::Form::new().text("file", "email,name,team\n");
-    let response = app
-        .client
-        .post(format!("{}/people/import", app.address))
-        .multipart(upload)
-        .send()
-        .await
-        .expect("POST");
+    let response = app.post_import(upload).await;
     assert_eq!(response.status().as_u16(), 403, "/people/import");
 }

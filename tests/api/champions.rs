@@ -14,28 +14,8 @@ pub(crate) async fn answer(
     rest: i64,
     opt_in: bool,
 ) {
-    let token = app.link_of(wave, email).await;
-    let answers: serde_json::Map<String, Value> = app
-        .questions(&token)
-        .await
-        .into_iter()
-        .map(|(id, e)| {
-            (
-                id.to_string(),
-                json!(if e == "awareness" { awareness } else { rest }),
-            )
-        })
-        .collect();
-    let body = json!({"answers": answers, "champion_opt_in": opt_in});
-    let status = app
-        .client
-        .post(format!("{}/api/v1/survey/{token}", app.address))
-        .json(&body)
-        .send()
-        .await
-        .expect("POST")
-        .status();
-    assert_eq!(status.as_u16(), 200);
+    let opt_in = json!({"champion_opt_in": opt_in});
+    app.answer_as(wave, email, awareness, rest, opt_in).await;
 }
 
 /// Desk (6) is stuck at awareness; n1 and n2 in Network are ready volunteers; d1 volunteers but is not ready.

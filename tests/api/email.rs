@@ -192,25 +192,10 @@ async fn reminders_reach_only_those_who_have_not_answered_and_only_once_per_day(
         let token = app.link_of(wave, email).await;
         app.answer_all(&token, |_| 4).await;
     }
-    let mut conn = app.db().await;
-    diesel::sql_query(format!(
-        "UPDATE waves SET launched_at = now() - interval '4 days' WHERE id = {wave}"
-    ))
-    .execute(&mut conn)
-    .await
-    .expect("age");
-    let keys = changeready::domain::survey_token::SurveyKeys::new(
-        crate::helpers::test_settings(&app.db_url)
-            .application
-            .secret,
-    );
+    app.launched_days_ago(wave, 4).await;
 
-    let first = changeready::jobs::reminders::enqueue_due_reminders(&mut conn, &keys)
-        .await
-        .expect("enqueue");
-    let again = changeready::jobs::reminders::enqueue_due_reminders(&mut conn, &keys)
-        .await
-        .expect("enqueue");
+    let first = app.enqueue_due_reminders().await;
+    let again = app.enqueue_due_reminders().await;
     app.dispatch_all_pending_emails().await;
 
     assert_eq!((first, again), (9, 0));

@@ -1,6 +1,5 @@
 //! A worker process killed with SIGKILL mid-batch loses no email.
 
-use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -8,7 +7,7 @@ use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 
 use crate::helpers::spawn_app;
-use crate::smtp::{SmtpSink, recipient};
+use crate::smtp::SmtpSink;
 
 fn start_worker(db_url: &str, smtp_url: &str, outbox_dir: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_changeready"))
@@ -69,10 +68,7 @@ async fn a_worker_killed_mid_batch_and_restarted_delivers_every_email() {
     second.kill().ok();
     second.wait().ok();
 
-    let mut per_recipient: HashMap<String, usize> = HashMap::new();
-    for m in sink.messages() {
-        *per_recipient.entry(recipient(&m)).or_default() += 1;
-    }
+    let per_recipient = sink.per_recipient();
     assert_eq!(per_recipient.len(), 120, "every email delivered");
     let doubled = per_recipient.values().filter(|n| **n > 1).count();
     assert!(

@@ -144,27 +144,12 @@ pub async fn assert_responses_whole(conn: &mut AsyncPgConnection, wave: i64) -> 
 
 /// Asserts that `wave_team_stats` of `wave` equals a recount from its responses.
 pub async fn assert_stats_match_recount(conn: &mut AsyncPgConnection, wave: i64) {
-    let mut per_element = String::new();
-    for e in [
-        "awareness",
-        "desire",
-        "knowledge",
-        "ability",
-        "reinforcement",
-    ] {
+    let (mut per_element, mut recount) = (String::new(), String::new());
+    for e in Element::ALL.map(Element::as_str) {
         per_element.push_str(&format!(
             " AND s.n_{e} = coalesce(r.n_{e}, 0) AND abs(s.sum_{e} - coalesce(r.sum_{e}, 0)) < 1e-6 \
               AND s.barrier_{e} = coalesce(r.barrier_{e}, 0)"
         ));
-    }
-    let mut recount = String::new();
-    for e in [
-        "awareness",
-        "desire",
-        "knowledge",
-        "ability",
-        "reinforcement",
-    ] {
         recount.push_str(&format!(
             ", count(score_{e}) AS n_{e}, sum(score_{e}) AS sum_{e}, \
                count(*) FILTER (WHERE barrier = '{e}') AS barrier_{e}"

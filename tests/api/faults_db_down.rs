@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::faults_checks::{answers_for, assert_responses_whole, assert_stats_match_recount};
+use crate::helpers::content_type;
 use crate::pg_cluster::PgCluster;
 use crate::process::{Server, admin_key, connect, count, draft_wave, launch, put_people};
 
@@ -52,12 +53,7 @@ async fn request(load: &Load, kind: &'static str, builder: reqwest::RequestBuild
     let started = Instant::now();
     let response = builder.send().await.expect("the app answers every request");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = content_type(&response);
     let body = response.text().await.expect("a whole body");
     let sample = Sample {
         kind,

@@ -2,7 +2,6 @@
 //! partial launch, no half-written response, no lost acknowledged answer and no lost
 //! email.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use diesel_async::SimpleAsyncConnection;
@@ -11,9 +10,10 @@ use futures_util::StreamExt;
 use crate::faults_checks::{answers_for, assert_responses_whole, assert_stats_match_recount};
 use crate::helpers::fresh_database;
 use crate::process::{
-    Server, admin_key, connect, count, draft_wave, launch, people_csv, put_people, wait_healthy,
+    Server, admin_key, connect, count, draft_wave, launch, launch_held_mid_way, people_csv,
+    put_people, wait_healthy,
 };
-use crate::smtp::{SmtpSink, recipient};
+use crate::smtp::SmtpSink;
 
 const PEOPLE: i64 = 2000;
 
@@ -38,14 +38,8 @@ async fn kill9_mid_launch_leaves_no_partial_launch_and_every_invitation_is_maile
     let templates_before = count(&mut conn, "SELECT count(*) AS n FROM survey_templates").await;
 
     // Hold one team so the launch stops mid-way (template frozen, invitations pending).
-    let mut blocker = connect(&db_url).await;
-    blocker
-        .batch_execute("BEGIN; SELECT id FROM teams ORDER BY id LIMIT 1 FOR UPDATE")
-        .await
-        .expect("lock a team");
-    let (c, address, k) = (client.clone(), first.address.clone(), key.clone());
-    let launching = tokio::spawn(async move { launch(&c, &address, &k, wave).await });
-    crate::process::wait_for_lock_wait(&mut conn, "INSERT INTO invitations").await;
+    let (mut blocker, launching) =
+        launch_held_mid_way(&db_url, &client, &first.address, &key, wave).await;
     first.kill9();
     blocker
         .batch_execute("ROLLBACK")
@@ -94,10 +88,7 @@ async fn kill9_mid_launch_leaves_no_partial_launch_and_every_invitation_is_maile
         assert!(Instant::now() < deadline, "every invitation sent");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let mut per_recipient: HashMap<String, usize> = HashMap::new();
-    for m in sink.messages() {
-        *per_recipient.entry(recipient(&m)).or_default() += 1;
-    }
+    let per_recipient = sink.per_recipient();
     assert_eq!(per_recipient.len() as i64, PEOPLE, "nobody is missed");
     assert!(per_recipient.values().all(|n| *n == 1), "nobody twice");
 }

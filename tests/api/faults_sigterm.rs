@@ -2,7 +2,6 @@
 //! claiming and puts back what it has not sent, the process exits 0, and after a
 //! restart every email goes out exactly once.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use changeready::jobs::shutdown::Stop;
@@ -11,9 +10,10 @@ use serde_json::Value;
 
 use crate::helpers::{fresh_database, spawn_app_with};
 use crate::process::{
-    Server, admin_key, connect, count, draft_wave, launch, people_csv, put_people, wait_healthy,
+    Server, admin_key, connect, count, draft_wave, launch, launch_held_mid_way, people_csv,
+    put_people, wait_healthy,
 };
-use crate::smtp::{SmtpSink, recipient};
+use crate::smtp::SmtpSink;
 
 /// Rows claimed by a worker and not finished: queued, but reserved for later, or with
 /// an attempt counted and no error recorded.
@@ -65,14 +65,8 @@ async fn sigterm_finishes_in_flight_requests_and_leaves_no_email_claimed() {
 
     // A slow request in flight: the second launch, held mid-way by a locked team.
     let mut conn = connect(&db_url).await;
-    let mut blocker = connect(&db_url).await;
-    blocker
-        .batch_execute("BEGIN; SELECT id FROM teams ORDER BY id LIMIT 1 FOR UPDATE")
-        .await
-        .expect("lock a team");
-    let (c, address, k) = (client.clone(), server.address.clone(), key.clone());
-    let launching = tokio::spawn(async move { launch(&c, &address, &k, second_wave).await });
-    crate::process::wait_for_lock_wait(&mut conn, "INSERT INTO invitations").await;
+    let (mut blocker, launching) =
+        launch_held_mid_way(&db_url, &client, &server.address, &key, second_wave).await;
 
     server.signal("TERM");
     let minute = Duration::from_secs(60);
@@ -125,10 +119,7 @@ async fn sigterm_finishes_in_flight_requests_and_leaves_no_email_claimed() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let mut per_recipient: HashMap<String, usize> = HashMap::new();
-    for m in sink.messages() {
-        *per_recipient.entry(recipient(&m)).or_default() += 1;
-    }
+    let per_recipient = sink.per_recipient();
     assert_eq!(per_recipient.len(), 200);
     assert!(
         per_recipient.values().all(|n| *n == 2),

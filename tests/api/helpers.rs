@@ -186,6 +186,16 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// POSTs a multipart form to the people import page (fields, CSRF token included, as given).
+    pub async fn post_import(&self, form: reqwest::multipart::Form) -> reqwest::Response {
+        self.client
+            .post(format!("{}/people/import", self.address))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// Signs in through the login form.
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_form("/login", &[("email", email), ("password", password)])
@@ -226,6 +236,15 @@ pub fn extract_csrf(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker).expect("page has a csrf_token field") + marker.len();
     html[start..].split('"').next().expect("token").to_owned()
+}
+
+/// The `Content-Type` of `response`, empty when it has none.
+pub fn content_type(response: &reqwest::Response) -> String {
+    let value = response.headers().get("content-type");
+    value
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A second client (own cookies) for the same app.

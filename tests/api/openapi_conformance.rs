@@ -199,14 +199,7 @@ async fn nul_characters_are_refused_with_422() {
     check(&doc, "GET", "/api/v1/waves/{id}/results", located).await;
     let token = app.survey_links(wave).await.remove(0).1;
     let comment = json!({"answers": {}, "comments": {"desire": nul}});
-    let url = format!("{}/api/v1/survey/{token}", app.address);
-    let saved = app
-        .client
-        .post(url)
-        .json(&comment)
-        .send()
-        .await
-        .expect("POST");
+    let saved = app.post_survey(&token, &comment).await;
     let body = check(&doc, "POST", "/api/v1/survey/{token}", saved).await;
     assert_eq!(body["errors"][0]["field"], "comments.desire", "{body}");
 }

@@ -42,19 +42,9 @@ async fn answer_everyone(app: &TestApp, doc: &Value, wave: i64) {
     for (email, token) in app.survey_links(wave).await {
         let n: usize = email[1..email.find('@').expect("@")].parse().expect("n");
         let low = n % 3 == 0;
-        let answers: serde_json::Map<String, Value> = app
-            .questions(&token)
-            .await
-            .into_iter()
-            .map(|(id, element)| {
-                let value = if low && element == "knowledge" { 2 } else { 5 };
-                (id.to_string(), json!(value))
-            })
-            .collect();
-        let comments = json!({"desire": "keen"});
-        let body = json!({"answers": answers, "comments": comments, "champion_opt_in": !low});
-        let url = format!("{}/api/v1/survey/{token}", app.address);
-        let saved = app.client.post(url).json(&body).send().await.expect("POST");
+        let value_for = |element: &str| if low && element == "knowledge" { 2 } else { 5 };
+        let extra = json!({"comments": {"desire": "keen"}, "champion_opt_in": !low});
+        let saved = app.answer_all_with(&token, value_for, extra).await;
         check(doc, "POST", SURVEY, saved).await;
     }
 }
@@ -66,58 +56,32 @@ async fn a_wave_from_draft_to_closed_answers_as_documented() {
     let (key, wave) = draft_over_three_teams(&app).await;
     let get = |suffix: &str| {
         let url = format!("{}/api/v1/waves/{wave}{suffix}", app.address);
-        app.client.get(url).bearer_auth(&key).send()
+        let request = app.client.get(url).bearer_auth(&key);
+        async move { request.send().await.expect("GET") }
     };
     let post = |suffix: &str, body: Value| {
         let url = format!("{}/api/v1/waves/{wave}{suffix}", app.address);
-        app.client.post(url).bearer_auth(&key).json(&body).send()
+        let request = app.client.post(url).bearer_auth(&key).json(&body);
+        async move { request.send().await.expect("POST") }
     };
     let survey_get = |token: &str| {
         let url = format!("{}/api/v1/survey/{token}", app.address);
         async { app.client.get(url).send().await.expect("GET") }
     };
 
-    check(&doc, "GET", WAVE, get("").await.expect("GET")).await;
+    check(&doc, "GET", WAVE, get("").await).await;
     let missing = app.get_json(&key, "/api/v1/waves/999999").await;
     check(&doc, "GET", WAVE, missing).await;
-    check(
-        &doc,
-        "GET",
-        WAVE,
-        app.get_json(&key, "/api/v1/waves/x1").await,
-    )
-    .await;
-    check(
-        &doc,
-        "POST",
-        ASSIGN,
-        post("/champions/assign", Value::Null).await.expect("POST"),
-    )
-    .await;
+    let malformed = app.get_json(&key, "/api/v1/waves/x1").await;
+    check(&doc, "GET", WAVE, malformed).await;
+    let unlaunched = post("/champions/assign", Value::Null).await;
+    check(&doc, "POST", ASSIGN, unlaunched).await;
     let close = "/api/v1/waves/{id}/close";
-    check(
-        &doc,
-        "POST",
-        close,
-        post("/close", Value::Null).await.expect("POST"),
-    )
-    .await;
+    check(&doc, "POST", close, post("/close", Value::Null).await).await;
     let launch = "/api/v1/waves/{id}/launch";
-    check(
-        &doc,
-        "POST",
-        launch,
-        post("/launch", Value::Null).await.expect("POST"),
-    )
-    .await;
-    check(
-        &doc,
-        "POST",
-        launch,
-        post("/launch", Value::Null).await.expect("POST"),
-    )
-    .await;
-    check(&doc, "GET", WAVE, get("").await.expect("GET")).await;
+    check(&doc, "POST", launch, post("/launch", Value::Null).await).await;
+    check(&doc, "POST", launch, post("/launch", Value::Null).await).await;
+    check(&doc, "GET", WAVE, get("").await).await;
 
     let (_, first) = app.survey_links(wave).await.remove(0);
     let before = check(&doc, "GET", SURVEY, survey_get(&first).await).await;
@@ -125,68 +89,39 @@ async fn a_wave_from_draft_to_closed_answers_as_documented() {
     answer_everyone(&app, &doc, wave).await;
     let after = check(&doc, "GET", SURVEY, survey_get(&first).await).await;
     assert_eq!(after["answers"]["comments"]["desire"], "keen");
-    let url = format!("{}/api/v1/survey/{first}", app.address);
-    let bad = app
-        .client
-        .post(&url)
-        .json(&json!({"answers": {"1": 9}}))
-        .send()
-        .await;
-    check(&doc, "POST", SURVEY, bad.expect("POST")).await;
+    let bad = app.post_survey(&first, &json!({"answers": {"1": 9}})).await;
+    check(&doc, "POST", SURVEY, bad).await;
     check(&doc, "GET", SURVEY, survey_get(&"a".repeat(43)).await).await;
     check(&doc, "GET", SURVEY, survey_get("short").await).await;
 
     let results = "/api/v1/waves/{id}/results";
-    let figures = check(&doc, "GET", results, get("/results").await.expect("GET")).await;
+    let figures = check(&doc, "GET", results, get("/results").await).await;
     assert!(figures["teams"][0]["elements"].is_object(), "{figures}");
-    let elsewhere = get("/results?location=Mars").await.expect("GET");
+    let elsewhere = get("/results?location=Mars").await;
     check(&doc, "GET", results, elsewhere).await;
-    let csv = get("/results.csv").await.expect("GET");
+    let csv = get("/results.csv").await;
     check(&doc, "GET", "/api/v1/waves/{id}/results.csv", csv).await;
-    let hotspots = get("/hotspots").await.expect("GET");
+    let hotspots = get("/hotspots").await;
     let hotspots = check(&doc, "GET", "/api/v1/waves/{id}/hotspots", hotspots).await;
     assert!(
         hotspots.as_array().is_some_and(|h| !h.is_empty()),
         "{hotspots}"
     );
-    let proposal = post("/champions/assign", json!({})).await.expect("POST");
+    let proposal = post("/champions/assign", json!({})).await;
     let proposal = check(&doc, "POST", ASSIGN, proposal).await;
     assert!(proposal["assignments"][0].is_object(), "{proposal}");
     let max = json!({"max_teams_per_champion": 1});
-    check(
-        &doc,
-        "POST",
-        ASSIGN,
-        post("/champions/assign", max).await.expect("POST"),
-    )
-    .await;
+    check(&doc, "POST", ASSIGN, post("/champions/assign", max).await).await;
     let wrong = json!({"max_teams_per_champion": "two"});
-    check(
-        &doc,
-        "POST",
-        ASSIGN,
-        post("/champions/assign", wrong).await.expect("POST"),
-    )
-    .await;
-    let champions = get("/champions").await.expect("GET");
+    check(&doc, "POST", ASSIGN, post("/champions/assign", wrong).await).await;
+    let champions = get("/champions").await;
     check(&doc, "GET", "/api/v1/waves/{id}/champions", champions).await;
 
-    check(
-        &doc,
-        "POST",
-        close,
-        post("/close", Value::Null).await.expect("POST"),
-    )
-    .await;
-    check(&doc, "GET", WAVE, get("").await.expect("GET")).await;
+    check(&doc, "POST", close, post("/close", Value::Null).await).await;
+    check(&doc, "GET", WAVE, get("").await).await;
     check(&doc, "GET", SURVEY, survey_get(&first).await).await;
-    let late = app
-        .client
-        .post(&url)
-        .json(&json!({"answers": {}}))
-        .send()
-        .await;
-    check(&doc, "POST", SURVEY, late.expect("POST")).await;
+    let late = app.post_survey(&first, &json!({"answers": {}})).await;
+    check(&doc, "POST", SURVEY, late).await;
     let document = app.get("/api/v1/openapi.json").await;
     check(&doc, "GET", "/api/v1/openapi.json", document).await;
 }

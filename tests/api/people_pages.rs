@@ -11,13 +11,7 @@ async fn upload(app: &TestApp, csv: &'static str) -> (u16, String) {
             "file",
             reqwest::multipart::Part::bytes(csv.as_bytes()).file_name("org.csv"),
         );
-    let response = app
-        .client
-        .post(format!("{}/people/import", app.address))
-        .multipart(form)
-        .send()
-        .await
-        .expect("POST");
+    let response = app.post_import(form).await;
     (
         response.status().as_u16(),
         response.text().await.expect("body"),

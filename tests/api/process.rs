@@ -7,8 +7,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::QueryableByName;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{Value, json};
+use tokio::task::JoinHandle;
 
 use crate::helpers::PASSWORD;
 use crate::smtp::free_port;
@@ -194,31 +195,32 @@ pub async fn put_people(client: &reqwest::Client, address: &str, key: &str, csv:
 
 /// Creates an initiative and a draft wave to every team; returns the wave id.
 pub async fn draft_wave(client: &reqwest::Client, address: &str, key: &str) -> i64 {
-    let initiative: Value = client
-        .post(format!("{address}/api/v1/initiatives"))
-        .bearer_auth(key)
-        .json(&json!({"name": "Faults"}))
-        .send()
-        .await
-        .expect("POST initiative")
-        .json()
-        .await
-        .expect("json");
+    let initiative = create_initiative(client, address, key).await;
+    draft_wave_of(client, address, key, initiative).await
+}
+
+/// Creates an initiative; returns its id.
+pub async fn create_initiative(client: &reqwest::Client, address: &str, key: &str) -> i64 {
+    let url = format!("{address}/api/v1/initiatives");
+    post_for_id(client, key, url, json!({"name": "Faults"})).await
+}
+
+/// Creates a draft wave of `initiative` to every team; returns the wave id.
+pub async fn draft_wave_of(
+    client: &reqwest::Client,
+    address: &str,
+    key: &str,
+    initiative: i64,
+) -> i64 {
+    let url = format!("{address}/api/v1/initiatives/{initiative}/waves");
     let closes = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
-    let wave: Value = client
-        .post(format!(
-            "{address}/api/v1/initiatives/{}/waves",
-            initiative["id"]
-        ))
-        .bearer_auth(key)
-        .json(&json!({"name": "W", "closes_at": closes}))
-        .send()
-        .await
-        .expect("POST wave")
-        .json()
-        .await
-        .expect("json");
-    wave["id"].as_i64().expect("wave id")
+    post_for_id(client, key, url, json!({"name": "W", "closes_at": closes})).await
+}
+
+async fn post_for_id(client: &reqwest::Client, key: &str, url: String, body: Value) -> i64 {
+    let response = client.post(url).bearer_auth(key).json(&body).send().await;
+    let created: Value = response.expect("POST").json().await.expect("json");
+    created["id"].as_i64().expect("id")
 }
 
 /// POSTs the launch of `wave`; returns the response.
@@ -233,6 +235,30 @@ pub async fn launch(
         .bearer_auth(key)
         .send()
         .await
+}
+
+/// Starts the launch of `wave` with one team locked, so that it stops mid-way (template
+/// frozen, invitations pending); returns, once it waits for the lock, the session holding
+/// the lock (`ROLLBACK` releases it) and the launch's task.
+pub async fn launch_held_mid_way(
+    db_url: &str,
+    client: &reqwest::Client,
+    address: &str,
+    key: &str,
+    wave: i64,
+) -> (
+    AsyncPgConnection,
+    JoinHandle<reqwest::Result<reqwest::Response>>,
+) {
+    let mut blocker = connect(db_url).await;
+    blocker
+        .batch_execute("BEGIN; SELECT id FROM teams ORDER BY id LIMIT 1 FOR UPDATE")
+        .await
+        .expect("lock a team");
+    let (c, address, k) = (client.clone(), address.to_owned(), key.to_owned());
+    let launching = tokio::spawn(async move { launch(&c, &address, &k, wave).await });
+    wait_for_lock_wait(&mut connect(db_url).await, "INSERT INTO invitations").await;
+    (blocker, launching)
 }
 
 #[derive(QueryableByName)]

@@ -1,6 +1,6 @@
 //! Response headers, error pages, body limits.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{content_type, spawn_app};
 
 #[tokio::test]
 async fn pages_carry_the_security_headers() {
@@ -71,12 +71,7 @@ async fn an_unknown_api_route_answers_json_not_html() {
         .expect("GET");
 
     assert_eq!(response.status().as_u16(), 404);
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = content_type(&response);
     assert!(!content_type.starts_with("text/html"), "{content_type}");
 }
 

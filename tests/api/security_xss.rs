@@ -203,12 +203,6 @@ async fn rejected_form_input_is_echoed_escaped() {
     let upload = reqwest::multipart::Form::new()
         .text("csrf_token", token)
         .text("file", csv);
-    let import = app
-        .client
-        .post(format!("{}/people/import", app.address))
-        .multipart(upload)
-        .send()
-        .await
-        .expect("POST");
+    let import = app.post_import(upload).await;
     rejected(import, "the import form's errors", &[&path]).await;
 }

@@ -119,33 +119,6 @@ pub fn id_in_location(response: &reqwest::Response) -> i64 {
         .unwrap_or_else(|| panic!("no id in {location}"))
 }
 
-async fn answer(app: &TestApp, wave: i64, email: &str, awareness: i64, rest: i64, extra: Value) {
-    let token = app.link_of(wave, email).await;
-    let answers: serde_json::Map<String, Value> = app
-        .questions(&token)
-        .await
-        .into_iter()
-        .map(|(id, e)| {
-            (
-                id.to_string(),
-                json!(if e == "awareness" { awareness } else { rest }),
-            )
-        })
-        .collect();
-    let mut body = json!({"answers": answers});
-    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
-        body.extend(extra.clone());
-    }
-    let response = app
-        .client
-        .post(format!("{}/api/v1/survey/{token}", app.address))
-        .json(&body)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status().as_u16(), 200, "{email} answers");
-}
-
 async fn expect_303(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let response = app.post_form(path, fields).await;
     assert_eq!(response.status().as_u16(), 303, "POST {path}");
@@ -226,25 +199,19 @@ pub async fn build(app: &TestApp) -> XssWorld {
 
     let comment = json!({"comments": {"knowledge": payload("COMMENT")}});
     for i in 1..=6 {
-        answer(
-            app,
-            wave,
-            &format!("d{i}@example.org"),
-            2,
-            4,
-            comment.clone(),
-        )
-        .await;
+        let email = format!("d{i}@example.org");
+        app.answer_as(wave, &email, 2, 4, comment.clone()).await;
     }
     for (email, opt_in) in [
         ("n1@example.org", true),
         ("n2@example.org", true),
         ("n3@example.org", false),
     ] {
-        answer(app, wave, email, 5, 5, json!({"champion_opt_in": opt_in})).await;
+        let opt_in = json!({"champion_opt_in": opt_in});
+        app.answer_as(wave, email, 5, 5, opt_in).await;
     }
     for email in [ODD_EMAIL, "o2@example.org"] {
-        answer(app, wave, email, 4, 4, json!({})).await;
+        app.answer_as(wave, email, 4, 4, json!({})).await;
     }
     let reason = payload("REASON");
     let champions = format!("/waves/{wave}/champions");

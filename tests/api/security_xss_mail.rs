@@ -119,24 +119,8 @@ fn assert_mail(what: &str, mail: &Mail, shown: &[String]) {
 async fn emails_escape_stored_payloads_in_html_and_keep_text_plain() {
     let app = spawn_app().await;
     let world = build(&app).await;
-    let mut conn = app.db().await;
-    use diesel_async::RunQueryDsl;
-    let age = format!(
-        "UPDATE waves SET launched_at = now() - interval '4 days' WHERE id = {}",
-        world.wave
-    );
-    diesel::sql_query(age)
-        .execute(&mut conn)
-        .await
-        .expect("age");
-    let keys = changeready::domain::survey_token::SurveyKeys::new(
-        crate::helpers::test_settings(&app.db_url)
-            .application
-            .secret,
-    );
-    let reminders = changeready::jobs::reminders::enqueue_due_reminders(&mut conn, &keys)
-        .await
-        .expect("enqueue");
+    app.launched_days_ago(world.wave, 4).await;
+    let reminders = app.enqueue_due_reminders().await;
     assert_eq!(reminders, 1, "only f1 has not answered");
     app.dispatch_all_pending_emails().await;
     let mail = sent_mail(&app);
@@ -182,16 +166,8 @@ async fn the_survey_and_thank_you_pages_escape_stored_payloads() {
     let app = spawn_app().await;
     let world = build(&app).await;
     let token = app.link_of(world.wave, "d1@example.org").await;
-    let url = format!("{}/s/{token}", app.address);
-    let html = app
-        .client
-        .get(&url)
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let path = format!("/s/{token}");
+    let html = app.get(&path).await.text().await.expect("body");
     let stored = [
         payload("INI"),
         payload("WAVE"),
@@ -215,7 +191,7 @@ async fn the_survey_and_thank_you_pages_escape_stored_payloads() {
     fields.push(("csrf_token".into(), extract_csrf(&html)));
     let thanks = app
         .client
-        .post(&url)
+        .post(format!("{}{path}", app.address))
         .form(&fields)
         .send()
         .await
@@ -224,15 +200,7 @@ async fn the_survey_and_thank_you_pages_escape_stored_payloads() {
     let thanks = thanks.text().await.expect("body");
     assert_escaped("the thank-you page", &thanks, &[&payload("INI")]);
 
-    let again = app
-        .client
-        .get(&url)
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let again = app.get(&path).await.text().await.expect("body");
     assert_escaped(
         "the survey page after saving",
         &again,

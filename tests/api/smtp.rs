@@ -1,5 +1,6 @@
 //! A real SMTP server on loopback (aiosmtpd, tests/support/smtp_sink.py).
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -69,6 +70,15 @@ impl SmtpSink {
             .iter()
             .map(|p| std::fs::read_to_string(p).expect("read message"))
             .collect()
+    }
+
+    /// How many messages each recipient got so far.
+    pub fn per_recipient(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for m in self.messages() {
+            *counts.entry(recipient(&m)).or_default() += 1;
+        }
+        counts
     }
 }
 

@@ -134,13 +134,7 @@ async fn invalid_answers_are_refused_with_field_errors_and_nothing_is_stored() {
         ),
     ];
     for (body, field) in cases {
-        let response = app
-            .client
-            .post(format!("{}/api/v1/survey/{token}", app.address))
-            .json(&body)
-            .send()
-            .await
-            .expect("POST");
+        let response = app.post_survey(&token, &body).await;
         assert_eq!(response.status().as_u16(), 422, "{body}");
         let errors: Value = response.json().await.expect("json");
         assert!(

@@ -1,14 +1,17 @@
 //! Two `serve` processes on one database: migrations once, no lost or doubled
 //! responses, each invitation email sent once; and no secret in their logs.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, test_settings};
-use crate::process::{Server, cli, wait_healthy};
-use crate::smtp::{SmtpSink, recipient};
+use crate::faults_checks::links;
+use crate::helpers::PASSWORD;
+use crate::process::{
+    Server, admin_key, connect, count, create_initiative, draft_wave_of, launch, put_people,
+    wait_healthy,
+};
+use crate::smtp::SmtpSink;
 
 #[tokio::test]
 async fn two_instances_share_one_database_without_losing_or_doubling_anything() {
@@ -21,70 +24,20 @@ async fn two_instances_share_one_database_without_losing_or_doubling_anything() 
     );
     wait_healthy(&a.address).await;
     wait_healthy(&b.address).await;
-    cli(
-        &db_url,
-        &[
-            "user",
-            "add",
-            "--email",
-            "ops@example.org",
-            "--name",
-            "Ops",
-            "--role",
-            "admin",
-        ],
-    );
-    let key = cli(
-        &db_url,
-        &["api-key", "create", "--email", "ops@example.org"],
-    );
+    let key = admin_key(&db_url);
     let client = reqwest::Client::new();
     let mut csv = String::from("email,name,team\n");
     for i in 0..40 {
         csv.push_str(&format!("t{i:02}@example.org,T{i},Team {}\n", i % 4));
     }
-    let put = client
-        .put(format!("{}/api/v1/people", a.address))
-        .bearer_auth(&key)
-        .header("Content-Type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .expect("PUT");
-    assert_eq!(put.status().as_u16(), 200);
-    let initiative: Value = client
-        .post(format!("{}/api/v1/initiatives", b.address))
-        .bearer_auth(&key)
-        .json(&json!({"name": "Two"}))
-        .send()
-        .await
-        .expect("POST")
-        .json()
-        .await
-        .expect("json");
-    let closes = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
-    let wave: Value = client
-        .post(format!(
-            "{}/api/v1/initiatives/{}/waves",
-            a.address, initiative["id"]
-        ))
-        .bearer_auth(&key)
-        .json(&json!({"name": "W", "closes_at": closes}))
-        .send()
-        .await
-        .expect("POST")
-        .json()
-        .await
-        .expect("json");
-    let launch_a = client
-        .post(format!("{}/api/v1/waves/{}/launch", a.address, wave["id"]))
-        .bearer_auth(&key)
-        .send();
-    let launch_b = client
-        .post(format!("{}/api/v1/waves/{}/launch", b.address, wave["id"]))
-        .bearer_auth(&key)
-        .send();
-    let (ra, rb) = tokio::join!(launch_a, launch_b);
+    put_people(&client, &a.address, &key, &csv).await;
+    // The initiative through one instance, its wave through the other.
+    let initiative = create_initiative(&client, &b.address, &key).await;
+    let wave = draft_wave_of(&client, &a.address, &key, initiative).await;
+    let (ra, rb) = tokio::join!(
+        launch(&client, &a.address, &key, wave),
+        launch(&client, &b.address, &key, wave)
+    );
     let mut statuses = [
         ra.expect("launch").status().as_u16(),
         rb.expect("launch").status().as_u16(),
@@ -92,26 +45,8 @@ async fn two_instances_share_one_database_without_losing_or_doubling_anything() 
     statuses.sort_unstable();
     assert_eq!(statuses, [202, 409], "one launch wins");
 
-    let keys = changeready::domain::survey_token::SurveyKeys::new(
-        test_settings(&db_url).application.secret,
-    );
-    let mut conn =
-        <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&db_url)
-            .await
-            .expect("db");
-    #[derive(diesel::QueryableByName)]
-    struct Inv {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: uuid::Uuid,
-    }
-    let invitations: Vec<Inv> =
-        diesel_async::RunQueryDsl::load(diesel::sql_query("SELECT id FROM invitations"), &mut conn)
-            .await
-            .expect("invitations");
-    let tokens: Vec<String> = invitations
-        .iter()
-        .map(|i| keys.token_for(i.id).expose().to_owned())
-        .collect();
+    let mut conn = connect(&db_url).await;
+    let tokens = links(&mut conn, wave).await;
     let first = tokens[0].clone();
     let survey: Value = client
         .get(format!("{}/api/v1/survey/{first}", a.address))
@@ -150,7 +85,7 @@ async fn two_instances_share_one_database_without_losing_or_doubling_anything() 
     let results = futures_util::future::join_all(posts).await;
     assert!(results.iter().all(|r| *r.as_ref().expect("task") == 200));
     let status: Value = client
-        .get(format!("{}/api/v1/waves/{}", b.address, wave["id"]))
+        .get(format!("{}/api/v1/waves/{wave}", b.address))
         .bearer_auth(&key)
         .send()
         .await
@@ -163,28 +98,15 @@ async fn two_instances_share_one_database_without_losing_or_doubling_anything() 
         (Some(40), Some(40)),
         "none lost, none doubled"
     );
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let stored: N = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT count(*) AS n FROM responses"),
-        &mut conn,
-    )
-    .await
-    .expect("count");
-    assert_eq!(stored.n, 40);
+    let stored = count(&mut conn, "SELECT count(*) AS n FROM responses").await;
+    assert_eq!(stored, 40);
 
     let deadline = Instant::now() + Duration::from_secs(60);
     while sink.messages().len() < 40 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let mut per_recipient: HashMap<String, usize> = HashMap::new();
-    for m in sink.messages() {
-        *per_recipient.entry(recipient(&m)).or_default() += 1;
-    }
+    let per_recipient = sink.per_recipient();
     assert_eq!(per_recipient.len(), 40);
     assert!(
         per_recipient.values().all(|n| *n == 1),

@@ -132,6 +132,26 @@ impl TestApp {
             .collect()
     }
 
+    /// Moves `wave`'s launch `days` days into the past, so its reminders fall due.
+    pub async fn launched_days_ago(&self, wave: i64, days: u32) {
+        let mut conn = self.db().await;
+        diesel::sql_query(format!(
+            "UPDATE waves SET launched_at = now() - interval '{days} days' WHERE id = {wave}"
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("age");
+    }
+
+    /// Queues the due reminders once, as the reminder job does; returns how many.
+    pub async fn enqueue_due_reminders(&self) -> usize {
+        let keys = SurveyKeys::new(test_settings(&self.db_url).application.secret);
+        let mut conn = self.db().await;
+        changeready::jobs::reminders::enqueue_due_reminders(&mut conn, &keys)
+            .await
+            .expect("enqueue")
+    }
+
     /// The token of `email`'s invitation.
     pub async fn link_of(&self, wave_id: i64, email: &str) -> String {
         self.survey_links(wave_id)
@@ -166,11 +186,31 @@ impl TestApp {
             .collect()
     }
 
+    /// POSTs `body` to the survey API of `token` (no API key: the token is the credential).
+    pub async fn post_survey(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/survey/{token}", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// Answers every question of `token` with `value_for(element)` through the API.
     pub async fn answer_all(
         &self,
         token: &str,
         value_for: impl Fn(&str) -> i64,
+    ) -> reqwest::Response {
+        self.answer_all_with(token, value_for, json!({})).await
+    }
+
+    /// As [`TestApp::answer_all`], with the fields of `extra` (comments, opt-in) added to the body.
+    pub async fn answer_all_with(
+        &self,
+        token: &str,
+        value_for: impl Fn(&str) -> i64,
+        extra: Value,
     ) -> reqwest::Response {
         let answers: serde_json::Map<String, Value> = self
             .questions(token)
@@ -178,11 +218,19 @@ impl TestApp {
             .into_iter()
             .map(|(id, element)| (id.to_string(), json!(value_for(&element))))
             .collect();
-        self.client
-            .post(format!("{}/api/v1/survey/{token}", self.address))
-            .json(&json!({"answers": answers}))
-            .send()
-            .await
-            .expect("POST")
+        let mut body = json!({"answers": answers});
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        self.post_survey(token, &body).await
+    }
+
+    /// `email` answers awareness with `awareness` and every other question with `rest`,
+    /// plus the fields of `extra`; asserts the save succeeded.
+    pub async fn answer_as(&self, wave: i64, email: &str, awareness: i64, rest: i64, extra: Value) {
+        let token = self.link_of(wave, email).await;
+        let value_for = |e: &str| if e == "awareness" { awareness } else { rest };
+        let response = self.answer_all_with(&token, value_for, extra).await;
+        assert_eq!(response.status().as_u16(), 200, "{email} answers");
     }
 }
