@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::domain::adkar::Element;
 use crate::scoring::hotspots::{Hotspot, HotspotReason};
-use crate::scoring::{ElementFigure, WaveResults, primary_barrier, round2};
+use crate::scoring::{ElementFigure, WaveResults, round2};
 
 /// One element's figure.
 #[derive(Serialize, ToSchema)]
@@ -67,10 +67,10 @@ fn barriers_json(b: &[i64; 6]) -> BarriersJson {
     }
 }
 
-/// The whole organisation; figures only when not suppressed.
+/// A group's counts, and its figures only when not suppressed.
 #[derive(Serialize, ToSchema)]
-#[schema(as = OrgResults)]
-struct OrgJson {
+#[schema(as = GroupFigures)]
+struct GroupJson {
     invited: i64,
     responded: i64,
     /// Fewer than k responded: no figures.
@@ -88,7 +88,25 @@ struct OrgJson {
     primary_barrier: Option<Option<Element>>,
 }
 
-/// One team, covering its whole subtree; figures only when not suppressed.
+impl GroupJson {
+    fn new(
+        counts: (i64, i64, bool),
+        figures: Option<(&[ElementFigure; 5], &[i64; 6])>,
+        primary: Option<Element>,
+    ) -> Self {
+        let (invited, responded, suppressed) = counts;
+        GroupJson {
+            invited,
+            responded,
+            suppressed,
+            elements: figures.map(|(e, _)| elements_json(e)),
+            barriers: figures.map(|(_, b)| barriers_json(b)),
+            primary_barrier: figures.map(|_| primary),
+        }
+    }
+}
+
+/// One team, covering its whole subtree.
 #[derive(Serialize, ToSchema)]
 #[schema(as = TeamResults)]
 struct TeamJson<'a> {
@@ -97,21 +115,8 @@ struct TeamJson<'a> {
     /// Null at the top.
     #[schema(required = true)]
     parent_id: Option<i64>,
-    invited: i64,
-    responded: i64,
-    /// Fewer than k responded: no figures.
-    suppressed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    elements: Option<ElementsJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    barriers: Option<BarriersJson>,
-    /// The element most respondents are stuck at; null when everyone is ready.
-    /// Present exactly when the figures are.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Element>)]
-    primary_barrier: Option<Option<Element>>,
+    #[serde(flatten)]
+    group: GroupJson,
 }
 
 /// The api.md shape of a wave's results.
@@ -121,7 +126,8 @@ pub struct ResultsJson<'a> {
     wave_id: i64,
     /// k: the smallest group whose figures are shown.
     min_group_size: i64,
-    org: OrgJson,
+    /// The whole organisation.
+    org: GroupJson,
     /// One entry per team in scope, depth-first.
     teams: Vec<TeamJson<'a>>,
 }
@@ -133,14 +139,14 @@ pub fn results_json(wave_id: i64, results: &WaveResults) -> ResultsJson<'_> {
     ResultsJson {
         wave_id,
         min_group_size: results.min_group_size,
-        org: OrgJson {
-            invited: org.invited,
-            responded: org.responded,
-            suppressed: org.suppressed,
-            elements: org.elements.as_ref().filter(|_| shown).map(elements_json),
-            barriers: org.barriers.as_ref().filter(|_| shown).map(barriers_json),
-            primary_barrier: org.barriers.as_ref().filter(|_| shown).map(primary_barrier),
-        },
+        org: GroupJson::new(
+            (org.invited, org.responded, org.suppressed),
+            org.elements
+                .as_ref()
+                .zip(org.barriers.as_ref())
+                .filter(|_| shown),
+            org.primary_barrier,
+        ),
         teams: results
             .teams
             .iter()
@@ -148,12 +154,11 @@ pub fn results_json(wave_id: i64, results: &WaveResults) -> ResultsJson<'_> {
                 team_id: t.team_id,
                 path: &t.path,
                 parent_id: t.parent_id,
-                invited: t.invited,
-                responded: t.responded,
-                suppressed: t.suppressed,
-                elements: t.elements.as_ref().map(elements_json),
-                barriers: t.barriers.as_ref().map(barriers_json),
-                primary_barrier: t.barriers.map(|_| t.primary_barrier),
+                group: GroupJson::new(
+                    (t.invited, t.responded, t.suppressed),
+                    t.elements.as_ref().zip(t.barriers.as_ref()),
+                    t.primary_barrier,
+                ),
             })
             .collect(),
     }
