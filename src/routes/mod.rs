@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod api_docs;
 pub mod auth;
 pub mod champions;
 pub mod dev_outbox;
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
     cfg.route("/health", web::get().to(health::health))
         .route("/metrics", web::get().to(crate::metrics::export))
         .route("/", web::get().to(home::home))
+        .route("/docs/api", web::get().to(api_docs::show))
         .service(
             web::resource("/login")
                 .route(web::get().to(auth::login::login_form))

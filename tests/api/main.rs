@@ -2,6 +2,7 @@
 //! migrated template, spoken to over HTTP.
 
 mod admin_users;
+mod api_docs;
 mod auth;
 mod backup_restore;
 mod champion_candidates;

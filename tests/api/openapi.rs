@@ -20,7 +20,7 @@ pub async fn fetch_document(app: &TestApp) -> Value {
     response.json().await.expect("json")
 }
 
-fn documented_operations(doc: &Value) -> BTreeSet<(String, String)> {
+pub fn documented_operations(doc: &Value) -> BTreeSet<(String, String)> {
     let paths = doc["paths"].as_object().expect("paths");
     paths
         .iter()

@@ -233,6 +233,8 @@ async fn a_practitioner_imports_people_launches_a_wave_watches_it_progress_and_r
         "the volunteer covers Desk: {assignment}"
     );
     assert_accessible(&browser, "the champions page", &[]).await;
+    browser.goto("/docs/api").await;
+    assert_accessible(&browser, "the API reference", &[]).await;
     browser.close().await;
 }
 

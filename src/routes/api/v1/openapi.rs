@@ -103,5 +103,10 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(DOCUMENT.as_str())
+        .body(document())
+}
+
+/// The document as JSON text.
+pub fn document() -> &'static str {
+    DOCUMENT.as_str()
 }
