@@ -3,7 +3,7 @@
 -- figure. bench_invites(n, token_hash) is filled by scripts/bench from the seeded wave;
 -- :answers is the JSON the app stores for the benchmark's body. Keep in step with the app.
 \set i random(1, :invites)
-SELECT i.id, i.wave_id, i.person_id, i.team_id, i.location, w.status = 'open' AND w.closes_at > now() AS open, w.template_id, w.closes_at, ini.name AS initiative FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN initiatives ini ON ini.id = w.initiative_id WHERE i.token_hash = (SELECT token_hash FROM bench_invites WHERE n = :i) \gset
+SELECT i.id, i.wave_id, i.person_id, i.team_id, i.location, w.status = 'open' AND w.closes_at > now() AS open, w.template_id, w.closes_at, w.name AS wave_name, ini.name AS initiative FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN initiatives ini ON ini.id = w.initiative_id WHERE i.token_hash = (SELECT token_hash FROM bench_invites WHERE n = :i) \gset
 WITH open_wave AS (
   SELECT id FROM waves WHERE id = :wave_id AND status = 'open' AND closes_at > now() FOR KEY SHARE
 ), ins AS (

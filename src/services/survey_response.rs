@@ -3,17 +3,16 @@
 //! response is stored under HMAC(server key, token) with a random id and the day only.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::db::prepared::KeepPrepared;
 use chrono::{NaiveDate, Utc};
-use diesel::sql_types::{BigInt, Bool, Bytea, Double, Nullable};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use crate::db::models::initiative::Initiative;
 use crate::db::models::response;
 use crate::db::models::survey_template::{SurveyQuestion, SurveyTemplate};
-use crate::db::models::wave::Wave;
 use crate::domain::adkar::Element;
 use crate::domain::likert::Likert;
 use crate::domain::survey_submission::Submission;
@@ -26,57 +25,53 @@ pub use crate::services::survey_target::{QuestionCache, SurveyTarget, find_targe
 
 /// What the answering page shows.
 pub struct SurveyView {
-    /// The wave.
-    pub wave: Wave,
+    /// The wave's name.
+    pub wave: String,
+    /// When the wave closes.
+    pub closes_at: chrono::DateTime<Utc>,
     /// Its initiative's name.
     pub initiative: String,
     /// The statements, A-D-K-A-R order.
-    pub questions: Vec<SurveyQuestion>,
+    pub questions: Arc<Vec<SurveyQuestion>>,
     /// The champion consent text.
     pub consent_text: String,
     /// The person's saved answers, if they answered before.
     pub current: Option<Submission>,
 }
 
-async fn find_invitation(
-    conn: &mut AsyncPgConnection,
-    token: &SurveyToken,
-) -> Result<InvitationRow, AppError> {
-    diesel::sql_query(
-        "SELECT id, wave_id, person_id, team_id, location FROM invitations WHERE token_hash = $1",
-    )
-    .bind::<Bytea, _>(token.hash())
-    .prepared()
-    .get_result(conn)
-    .await
-    .optional()?
-    .ok_or(AppError::NotFound)
-}
-
 /// Loads the form for a link: 404 for an unknown link, 410 once the wave has closed.
 pub async fn load_survey(
     conn: &mut AsyncPgConnection,
     keys: &SurveyKeys,
+    cache: &QuestionCache,
     token: &SurveyToken,
 ) -> Result<SurveyView, AppError> {
-    let invitation = find_invitation(conn, token).await?;
-    let wave = Wave::find(conn, invitation.wave_id).await?;
-    if !wave.is_open() {
-        return Err(AppError::Gone("this survey has closed".into()));
-    }
-    let template_id = wave.template_id.ok_or(AppError::NotFound)?;
-    let template = SurveyTemplate::find(conn, template_id).await?;
-    let questions = SurveyTemplate::questions(conn, template_id).await?;
-    let initiative = Initiative::find(conn, wave.initiative_id).await?.name;
+    let target = find_target(conn, token).await?;
+    let questions = cache.get(conn, target.template_id).await?;
+    survey_view(conn, keys, token, target, questions).await
+}
+
+/// The form for a link already looked up, with its (cached) statements.
+pub async fn survey_view(
+    conn: &mut AsyncPgConnection,
+    keys: &SurveyKeys,
+    token: &SurveyToken,
+    target: SurveyTarget,
+    questions: Arc<Vec<SurveyQuestion>>,
+) -> Result<SurveyView, AppError> {
+    let consent_text = SurveyTemplate::find(conn, target.template_id)
+        .await?
+        .consent_text;
     let stored = response::find_by_key(conn, &keys.response_key(token)).await?;
-    let opted_in = is_opted_in(conn, wave.id, invitation.person_id).await?;
-    let current = stored.map(|s| s.submission(opted_in));
+    let opted_in =
+        is_opted_in(conn, target.invitation.wave_id, target.invitation.person_id).await?;
     Ok(SurveyView {
-        wave,
-        initiative,
+        wave: target.wave_name,
+        closes_at: target.closes_at,
+        initiative: target.initiative,
         questions,
-        consent_text: template.consent_text,
-        current,
+        consent_text,
+        current: stored.map(|s| s.submission(opted_in)),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct SurveyTarget {
     pub template_id: i64,
     /// The wave's close time.
     pub closes_at: chrono::DateTime<Utc>,
+    /// The wave's name.
+    pub wave_name: String,
     /// The initiative's name.
     pub initiative: String,
 }
@@ -49,6 +51,8 @@ struct TargetRow {
     #[diesel(sql_type = diesel::sql_types::Timestamptz)]
     closes_at: chrono::DateTime<Utc>,
     #[diesel(sql_type = diesel::sql_types::Text)]
+    wave_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     initiative: String,
 }
 
@@ -59,7 +63,7 @@ pub async fn find_target(
 ) -> Result<SurveyTarget, AppError> {
     let row: TargetRow = diesel::sql_query(
         "SELECT i.id, i.wave_id, i.person_id, i.team_id, i.location, \
-           w.status = 'open' AND w.closes_at > now() AS open, w.template_id, w.closes_at, ini.name AS initiative \
+           w.status = 'open' AND w.closes_at > now() AS open, w.template_id, w.closes_at, w.name AS wave_name, ini.name AS initiative \
          FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN initiatives ini ON ini.id = w.initiative_id \
          WHERE i.token_hash = $1",
     )
@@ -73,6 +77,7 @@ pub async fn find_target(
             invitation: row.invitation,
             template_id,
             closes_at: row.closes_at,
+            wave_name: row.wave_name,
             initiative: row.initiative,
         }),
         _ => Err(AppError::Gone("this survey has closed".into())),

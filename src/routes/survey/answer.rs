@@ -11,16 +11,13 @@ use crate::domain::survey_submission::{Submission, validate_submission};
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
 use crate::services::survey_response::{
-    QuestionCache, SurveyView, find_target, load_survey, save_for_target,
+    QuestionCache, SurveyView, find_target, load_survey, save_for_target, survey_view,
 };
 use crate::web::Page;
 use crate::web::csrf::CsrfForm;
 
-fn closes_label(view: &SurveyView) -> String {
-    view.wave
-        .closes_at
-        .format("%A %-d %B %Y, %H:%M UTC")
-        .to_string()
+fn closes_label(closes_at: chrono::DateTime<chrono::Utc>) -> String {
+    closes_at.format("%A %-d %B %Y, %H:%M UTC").to_string()
 }
 
 /// Renders the form with `shown` answers and `errors`; a 404/410 page for bad links.
@@ -49,8 +46,8 @@ fn render_form(
         .collect();
     let mut ctx = page.context();
     ctx.insert("initiative", &view.initiative);
-    ctx.insert("wave", &view.wave.name);
-    ctx.insert("closes", &closes_label(view));
+    ctx.insert("wave", &view.wave);
+    ctx.insert("closes", &closes_label(view.closes_at));
     ctx.insert("elements", &elements);
     ctx.insert("labels", &LABELS);
     ctx.insert("question_count", &view.questions.len());
@@ -87,13 +84,14 @@ pub async fn show(
     page: Page,
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
+    cache: web::Data<QuestionCache>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let Some(token) = SurveyToken::parse(&token) else {
         return link_problem(&page, AppError::NotFound);
     };
     let mut conn = pool.get().await?;
-    match load_survey(&mut conn, &keys, &token).await {
+    match load_survey(&mut conn, &keys, &cache, &token).await {
         Ok(view) => {
             let shown = view.current.clone().unwrap_or_default();
             render_form(&page, &view, &shown, &[], StatusCode::OK)
@@ -126,7 +124,7 @@ pub async fn submit(
     let submission = match validate_submission(&ids, &answers, &comments, opt_in) {
         Ok(s) => s,
         Err(errors) => {
-            let view = load_survey(&mut conn, &keys, &token).await?;
+            let view = survey_view(&mut conn, &keys, &token, target, questions).await?;
             let shown = Submission {
                 champion_opt_in: opt_in,
                 ..Default::default()
@@ -147,13 +145,7 @@ pub async fn submit(
     }
     let mut ctx = page.context();
     ctx.insert("initiative", &target.initiative);
-    ctx.insert(
-        "closes",
-        &target
-            .closes_at
-            .format("%A %-d %B %Y, %H:%M UTC")
-            .to_string(),
-    );
+    ctx.insert("closes", &closes_label(target.closes_at));
     ctx.insert("answered", &submission.answers.len());
     ctx.insert("question_count", &questions.len());
     ctx.insert("opted_in", &submission.champion_opt_in);

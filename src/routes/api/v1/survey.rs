@@ -120,11 +120,12 @@ pub struct SavedReplyJson {
 pub async fn show(
     pool: web::Data<DbPool>,
     keys: web::Data<SurveyKeys>,
+    cache: web::Data<QuestionCache>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = parse_token(&token)?;
     let mut conn = pool.get().await?;
-    let view = load_survey(&mut conn, &keys, &token).await?;
+    let view = load_survey(&mut conn, &keys, &cache, &token).await?;
     let answers = view.current.as_ref().map(|c| SavedJson {
         answers: c
             .answers
@@ -135,9 +136,9 @@ pub async fn show(
         champion_opt_in: c.champion_opt_in,
     });
     Ok(HttpResponse::Ok().json(SurveyJson {
-        wave: &view.wave.name,
+        wave: &view.wave,
         initiative: &view.initiative,
-        closes_at: view.wave.closes_at.to_rfc3339(),
+        closes_at: view.closes_at.to_rfc3339(),
         scale: ScaleJson { min: 1, max: 5 },
         questions: view
             .questions
