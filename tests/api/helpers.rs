@@ -1,11 +1,11 @@
 //! `spawn_app()` and one helper per endpoint.
 
 use changeready::config::Settings;
-use changeready::db::models::user::{NewUser, User};
 use changeready::startup::Application;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use secrecy::SecretString;
+use diesel_async::AsyncPgConnection;
 
+#[path = "../support/accounts.rs"]
+mod accounts;
 #[path = "../support/test_db.rs"]
 mod test_db;
 pub use test_db::{fresh_database, fresh_empty_database};
@@ -114,42 +114,18 @@ impl TestApp {
 
     /// A connection to this test's database.
     pub async fn db(&self) -> AsyncPgConnection {
-        AsyncPgConnection::establish(&self.db_url)
-            .await
-            .expect("connect to test db")
+        accounts::connect(&self.db_url).await
     }
 
-    /// Adds an account with [`PASSWORD`] and returns its email.
+    /// Adds an account with `role` and [`PASSWORD`]; returns its email.
     pub async fn add_user(&self, role: &str) -> String {
-        let email = format!(
-            "{role}-{}@example.org",
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        );
-        let hash = changeready::auth::password::hash_password(SecretString::from(PASSWORD))
-            .await
-            .expect("hash");
-        let mut conn = self.db().await;
-        User::insert(
-            &mut conn,
-            &NewUser {
-                email: &email,
-                name: "Test User",
-                role,
-                password_hash: &hash,
-            },
-        )
-        .await
-        .expect("insert user");
-        email
+        accounts::add_user(&self.db_url, role, "Test User", PASSWORD).await
     }
 
     /// An API key for a new account with `role`.
     pub async fn api_key(&self, role: &str) -> String {
         let email = self.add_user(role).await;
-        let mut conn = self.db().await;
-        changeready::cli_commands::create_api_key(&mut conn, &email, "test")
-            .await
-            .expect("api key")
+        accounts::api_key_for(&self.db_url, &email).await
     }
 
     /// GETs `path`.

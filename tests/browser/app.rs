@@ -4,14 +4,14 @@
 
 use std::path::Path;
 
+#[path = "../support/accounts.rs"]
+mod accounts;
 #[path = "../support/test_db.rs"]
 mod test_db;
 
 use changeready::config::Settings;
-use changeready::db::models::user::{NewUser, User};
 use changeready::startup::Application;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use secrecy::SecretString;
+use diesel_async::AsyncPgConnection;
 
 /// Password given to every account the tests create.
 pub const PASSWORD: &str = "a long test password";
@@ -79,37 +79,17 @@ pub async fn spawn_app() -> TestApp {
 impl TestApp {
     /// A connection to this test's database.
     pub async fn db(&self) -> AsyncPgConnection {
-        AsyncPgConnection::establish(&self.db_url)
-            .await
-            .expect("connect to test db")
+        accounts::connect(&self.db_url).await
     }
 
     /// Adds an account with `role` and [`PASSWORD`]; returns its email.
     pub async fn add_user(&self, role: &str) -> String {
-        let email = format!(
-            "{role}-{}@example.org",
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        );
-        let hash = changeready::auth::password::hash_password(SecretString::from(PASSWORD))
-            .await
-            .expect("hash");
-        let new = NewUser {
-            email: &email,
-            name: "Pat Practitioner",
-            role,
-            password_hash: &hash,
-        };
-        User::insert(&mut self.db().await, &new)
-            .await
-            .expect("insert user");
-        email
+        accounts::add_user(&self.db_url, role, "Pat Practitioner", PASSWORD).await
     }
 
     /// An API key for a new account with `role`.
     pub async fn api_key(&self, role: &str) -> String {
         let email = self.add_user(role).await;
-        changeready::cli_commands::create_api_key(&mut self.db().await, &email, "test")
-            .await
-            .expect("api key")
+        accounts::api_key_for(&self.db_url, &email).await
     }
 }
