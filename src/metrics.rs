@@ -71,18 +71,16 @@ pub async fn record_requests(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let method = req.method().to_string();
+    let route = crate::telemetry::RoutePattern::of(&req);
+    let method = req.method().clone();
     let res = next.call(req).await?;
     if let Some(m) = METRICS.as_ref() {
-        let status = res.status().as_u16().to_string();
+        let status = res.status();
         m.requests
-            .with_label_values(&[&route, &method, &status])
+            .with_label_values(&[&route, method.as_str(), status.as_str()])
             .inc();
         m.durations
-            .with_label_values(&[&route, &method])
+            .with_label_values(&[&route, method.as_str()])
             .observe(started.elapsed().as_secs_f64());
     }
     Ok(res)

@@ -3,6 +3,9 @@
 //! Request spans carry the route *pattern* (`/s/{token}`), never the raw path or query,
 //! so survey tokens, emails and names cannot reach the logs.
 
+use std::rc::Rc;
+
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use tracing::Span;
@@ -22,14 +25,34 @@ pub fn init_logging(format: LogFormat) {
     };
 }
 
+/// The route pattern of a request (`/s/{token}`, or `unmatched`), worked out once per
+/// request and kept in its extensions: matching walks the route table with regexes,
+/// which the logs and the metrics would otherwise both repeat.
+#[derive(Clone)]
+pub struct RoutePattern(pub Rc<str>);
+
+impl RoutePattern {
+    /// The request's pattern, from its extensions when already known.
+    pub fn of(request: &ServiceRequest) -> Rc<str> {
+        if let Some(known) = request.extensions().get::<RoutePattern>() {
+            return known.0.clone();
+        }
+        let pattern: Rc<str> = request
+            .match_pattern()
+            .map_or_else(|| Rc::from("unmatched"), Rc::from);
+        request
+            .extensions_mut()
+            .insert(RoutePattern(pattern.clone()));
+        pattern
+    }
+}
+
 /// Builds the per-request span without the request's path or query string.
 pub struct RedactedRootSpan;
 
 impl RootSpanBuilder for RedactedRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
+        let route = RoutePattern::of(request);
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),

@@ -64,9 +64,12 @@ where
     ApiRoute::new(("PUT", Method::PUT), path, handler)
 }
 
-/// Every `/api/v1` route, in registration order.
+/// Every `/api/v1` route, in registration order: the answering routes first, as they
+/// carry most requests (see `routes::configure`).
 fn table() -> Vec<ApiRoute> {
     vec![
+        get("/api/v1/survey/{token}", survey::show),
+        post("/api/v1/survey/{token}", survey::submit),
         put("/api/v1/people", people::put_people).upload(),
         get("/api/v1/teams", teams::list_teams),
         get("/api/v1/initiatives", initiatives::list),
@@ -80,8 +83,6 @@ fn table() -> Vec<ApiRoute> {
         get("/api/v1/waves/{id}/hotspots", results::hotspots),
         get("/api/v1/waves/{id}/champions", champions::show),
         post("/api/v1/waves/{id}/champions/assign", champions::assign),
-        get("/api/v1/survey/{token}", survey::show),
-        post("/api/v1/survey/{token}", survey::submit),
         get("/api/v1/openapi.json", openapi::openapi_json),
     ]
 }
