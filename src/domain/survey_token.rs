@@ -79,10 +79,22 @@ impl SurveyKeys {
         self.mac(b"response-key", token.0.as_bytes()).to_vec()
     }
 
-    /// The mark that an invitation has been answered, kept for reminders until close.
-    pub fn answered_seal(&self, invitation_id: Uuid) -> Vec<u8> {
-        self.mac(b"answered-seal", invitation_id.as_bytes())
+    /// The mark that a link has been answered, written with its first answer and kept
+    /// for reminders until close. Derived from the token (not the invitation id), so a
+    /// save can write it without looking the invitation up first.
+    pub fn answered_seal(&self, token: &SurveyToken) -> Vec<u8> {
+        self.mac(b"answered-seal-of-link", token.0.as_bytes())
             .to_vec()
+    }
+
+    /// The marks an answered invitation may have: its link's, and the mark of its id
+    /// that earlier builds wrote (still among the seals of waves open at an upgrade).
+    pub fn answered_seals_of(&self, invitation_id: Uuid) -> [Vec<u8>; 2] {
+        [
+            self.answered_seal(&self.token_for(invitation_id)),
+            self.mac(b"answered-seal", invitation_id.as_bytes())
+                .to_vec(),
+        ]
     }
 }
 

@@ -57,10 +57,10 @@ pub async fn is_answered(
     invitation: Uuid,
 ) -> diesel::QueryResult<bool> {
     let row: Exists = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM answered_seals WHERE wave_id = $1 AND seal = $2) AS answered",
+        "SELECT EXISTS (SELECT 1 FROM answered_seals WHERE wave_id = $1 AND seal = ANY($2)) AS answered",
     )
     .bind::<BigInt, _>(wave_id)
-    .bind::<Bytea, _>(keys.answered_seal(invitation))
+    .bind::<diesel::sql_types::Array<Bytea>, _>(keys.answered_seals_of(invitation).to_vec())
     .get_result(conn)
     .await?;
     Ok(row.answered)
@@ -144,7 +144,12 @@ async fn enqueue_for_wave(
         .await?;
     let pending: Vec<&Invitee> = invitees
         .iter()
-        .filter(|i| !answered.contains(&keys.answered_seal(i.id)))
+        .filter(|i| {
+            !keys
+                .answered_seals_of(i.id)
+                .iter()
+                .any(|seal| answered.contains(seal))
+        })
         .collect();
     let ids: Vec<Uuid> = pending.iter().map(|i| i.id).collect();
     let emails: Vec<&str> = pending.iter().map(|i| i.email.as_str()).collect();

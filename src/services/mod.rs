@@ -12,6 +12,7 @@ pub mod demo_report;
 pub mod import_people;
 pub mod results;
 pub mod survey_first_save;
+pub mod survey_link_save;
 pub mod survey_response;
 pub mod survey_target;
 pub mod wave_form;

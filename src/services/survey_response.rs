@@ -19,7 +19,7 @@ use crate::domain::survey_submission::Submission;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
 use crate::scoring::response::{ResponseScores, score_response};
-use crate::services::survey_first_save::{FirstSave, FirstSaveTarget, save_first_response};
+use crate::services::survey_first_save::{FirstSave, FirstSaveLink, save_first_response};
 use crate::services::survey_target::InvitationRow;
 pub use crate::services::survey_target::{QuestionCache, SurveyTarget, find_target};
 
@@ -108,6 +108,60 @@ pub async fn save_response(
     save_for_target(conn, keys, token, &target, questions, submission).await
 }
 
+/// A submission in the form it is stored: answers and comments as JSON, its scores.
+pub(crate) struct StoredForm {
+    answers: serde_json::Value,
+    comments: serde_json::Value,
+    pub(crate) scores: ResponseScores,
+    pub(crate) today: NaiveDate,
+}
+
+impl StoredForm {
+    /// Scores `submission` by the elements of `questions` (rules §2).
+    pub(crate) fn of(
+        questions: &[SurveyQuestion],
+        submission: &Submission,
+    ) -> Result<StoredForm, AppError> {
+        let elements: Vec<(Element, Likert)> = submission
+            .answers
+            .iter()
+            .filter_map(|(id, v)| {
+                questions
+                    .iter()
+                    .find(|q| q.id == *id)
+                    .map(|q| (q.element(), *v))
+            })
+            .collect();
+        let answers: BTreeMap<String, u8> = submission
+            .answers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.value()))
+            .collect();
+        let comments: BTreeMap<&str, &String> = submission
+            .comments
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        Ok(StoredForm {
+            answers: serde_json::to_value(answers).map_err(anyhow::Error::from)?,
+            comments: serde_json::to_value(comments).map_err(anyhow::Error::from)?,
+            scores: score_response(&elements),
+            today: Utc::now().date_naive(),
+        })
+    }
+
+    /// The row values, with the invitation's `location`.
+    pub(crate) fn values<'a>(&'a self, location: Option<&'a str>) -> response::ResponseValues<'a> {
+        response::ResponseValues {
+            answered_on: self.today,
+            answers: &self.answers,
+            comments: &self.comments,
+            scores: &self.scores,
+            location,
+        }
+    }
+}
+
 /// Saves (or replaces) the answers of a link and updates the team's running figures,
 /// in one transaction. Exactly one response per link, also under concurrent saves.
 pub async fn save_for_target(
@@ -119,63 +173,35 @@ pub async fn save_for_target(
     submission: &Submission,
 ) -> Result<(), AppError> {
     let invitation = &target.invitation;
-    let elements: Vec<(Element, Likert)> = submission
-        .answers
-        .iter()
-        .filter_map(|(id, v)| {
-            questions
-                .iter()
-                .find(|q| q.id == *id)
-                .map(|q| (q.element(), *v))
-        })
-        .collect();
-    let scores = score_response(&elements);
-    let answers = serde_json::to_value(
-        submission
-            .answers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.value()))
-            .collect::<BTreeMap<_, _>>(),
-    )
-    .map_err(anyhow::Error::from)?;
-    let comments = serde_json::to_value(
-        submission
-            .comments
-            .iter()
-            .map(|(k, v)| (k.as_str(), v))
-            .collect::<BTreeMap<_, _>>(),
-    )
-    .map_err(anyhow::Error::from)?;
+    let stored = StoredForm::of(questions, submission)?;
+    let (scores, today) = (&stored.scores, stored.today);
+    let values = stored.values(invitation.location.as_deref());
     let response_key = keys.response_key(token);
-    let today = Utc::now().date_naive();
-    let values = response::ResponseValues {
-        answered_on: today,
-        answers: &answers,
-        comments: &comments,
-        scores: &scores,
-        location: invitation.location.as_deref(),
-    };
-    let seal = keys.answered_seal(invitation.id);
-    let first = FirstSaveTarget {
-        wave_id: invitation.wave_id,
-        team_id: invitation.team_id,
-        person_id: invitation.person_id,
-        seal: &seal,
+    let link = FirstSaveLink {
+        token_hash: &token.hash(),
+        template_id: target.template_id,
+        seal: &keys.answered_seal(token),
     };
     match save_first_response(
         conn,
-        &first,
+        &link,
         &response_key,
         &values,
         submission.champion_opt_in,
     )
     .await?
     {
-        FirstSave::Inserted => {
+        FirstSave::Inserted(_) => {
             count_submission();
             return Ok(());
         }
         FirstSave::WaveClosed => return Err(AppError::Gone("this survey has closed".into())),
+        FirstSave::UnknownLink => return Err(AppError::NotFound),
+        FirstSave::OtherTemplate => {
+            return Err(AppError::Unexpected(anyhow::anyhow!(
+                "the wave's template changed after it was looked up"
+            )));
+        }
         FirstSave::AlreadyAnswered => {}
     }
     // An edit: replace the answers and their contribution to the team's figures.
@@ -192,8 +218,8 @@ pub async fn save_for_target(
         // The first save found the link's response, and responses are never deleted.
         let old = response::find_by_key_for_update(conn, &response_key).await?;
         response::update_response(conn, &response_key, &values).await?;
-        crate::db::models::wave_team_stats::add_response(conn, invitation.wave_id, invitation.team_id, Some(&old.scores()), &scores).await?;
-        record_champion_choice(conn, invitation, submission.champion_opt_in, &scores, today).await?;
+        crate::db::models::wave_team_stats::add_response(conn, invitation.wave_id, invitation.team_id, Some(&old.scores()), scores).await?;
+        record_champion_choice(conn, invitation, submission.champion_opt_in, scores, today).await?;
         Ok(())
     })
     .await?;
@@ -201,7 +227,8 @@ pub async fn save_for_target(
     Ok(())
 }
 
-fn count_submission() {
+/// Counts a saved submission in the metrics.
+pub(crate) fn count_submission() {
     if let Some(m) = crate::metrics::METRICS.as_ref() {
         m.responses_submitted.inc();
     }

@@ -1,12 +1,14 @@
 //! Finding what a survey link points at, in one query, and the statements of frozen
 //! templates, cached: the hot path of every saved answer.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use crate::db::prepared::KeepPrepared;
 use chrono::Utc;
-use diesel::sql_types::{BigInt, Bool, Bytea, Nullable, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Bytea, Nullable};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::db::models::survey_template::{SurveyQuestion, SurveyTemplate};
 use crate::domain::survey_token::SurveyToken;
@@ -15,8 +17,6 @@ use crate::error::AppError;
 /// The invitation behind a link (read, never written, by a save).
 #[derive(QueryableByName)]
 pub(crate) struct InvitationRow {
-    #[diesel(sql_type = SqlUuid)]
-    pub(crate) id: Uuid,
     #[diesel(sql_type = BigInt)]
     pub(crate) wave_id: i64,
     #[diesel(sql_type = BigInt)]
@@ -62,7 +62,7 @@ pub async fn find_target(
     token: &SurveyToken,
 ) -> Result<SurveyTarget, AppError> {
     let row: TargetRow = diesel::sql_query(
-        "SELECT i.id, i.wave_id, i.person_id, i.team_id, i.location, \
+        "SELECT i.wave_id, i.person_id, i.team_id, i.location, \
            w.status = 'open' AND w.closes_at > now() AS open, w.template_id, w.closes_at, w.name AS wave_name, ini.name AS initiative \
          FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN initiatives ini ON ini.id = w.initiative_id \
          WHERE i.token_hash = $1",
@@ -84,11 +84,12 @@ pub async fn find_target(
     }
 }
 
-/// Statements of frozen templates, kept in memory: they never change once a wave is launched.
+/// Statements of frozen templates, kept in memory: they never change once a wave is
+/// launched. Also indexed by statement id, so answers name their template.
 #[derive(Default)]
 pub struct QuestionCache {
-    by_template:
-        std::sync::RwLock<std::collections::HashMap<i64, std::sync::Arc<Vec<SurveyQuestion>>>>,
+    by_template: RwLock<HashMap<i64, Arc<Vec<SurveyQuestion>>>>,
+    template_of_question: RwLock<HashMap<i64, i64>>,
 }
 
 impl QuestionCache {
@@ -97,7 +98,7 @@ impl QuestionCache {
         &self,
         conn: &mut AsyncPgConnection,
         template_id: i64,
-    ) -> Result<std::sync::Arc<Vec<SurveyQuestion>>, AppError> {
+    ) -> Result<Arc<Vec<SurveyQuestion>>, AppError> {
         if let Some(found) = self
             .by_template
             .read()
@@ -106,10 +107,64 @@ impl QuestionCache {
         {
             return Ok(found);
         }
-        let questions = std::sync::Arc::new(SurveyTemplate::questions(conn, template_id).await?);
+        let questions = Arc::new(SurveyTemplate::questions(conn, template_id).await?);
+        if let Ok(mut index) = self.template_of_question.write() {
+            index.extend(questions.iter().map(|q| (q.id, template_id)));
+        }
         if let Ok(mut map) = self.by_template.write() {
             map.insert(template_id, questions.clone());
         }
         Ok(questions)
     }
+
+    /// The frozen template all of `question_ids` belong to, with its statements; `None`
+    /// when there are none, or they are not all statements of one frozen template.
+    pub async fn template_of(
+        &self,
+        conn: &mut AsyncPgConnection,
+        question_ids: &[i64],
+    ) -> Result<Option<(i64, Arc<Vec<SurveyQuestion>>)>, AppError> {
+        let Some(&first) = question_ids.first() else {
+            return Ok(None);
+        };
+        let known = self
+            .template_of_question
+            .read()
+            .ok()
+            .and_then(|index| index.get(&first).copied());
+        let template_id = match known {
+            Some(id) => id,
+            None => match frozen_template_of(conn, first).await? {
+                Some(id) => id,
+                None => return Ok(None),
+            },
+        };
+        let questions = self.get(conn, template_id).await?;
+        let all_in = question_ids
+            .iter()
+            .all(|id| questions.iter().any(|q| q.id == *id));
+        Ok(all_in.then_some((template_id, questions)))
+    }
+}
+
+#[derive(QueryableByName)]
+struct TemplateId {
+    #[diesel(sql_type = BigInt)]
+    template_id: i64,
+}
+
+/// The template of a statement, if that template is frozen (sent with a wave).
+async fn frozen_template_of(
+    conn: &mut AsyncPgConnection,
+    question_id: i64,
+) -> Result<Option<i64>, AppError> {
+    let row: Option<TemplateId> = diesel::sql_query(
+        "SELECT i.template_id FROM survey_items i JOIN survey_templates t ON t.id = i.template_id \
+         WHERE i.id = $1 AND t.frozen",
+    )
+    .bind::<BigInt, _>(question_id)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(row.map(|r| r.template_id))
 }

@@ -147,7 +147,12 @@ pub async fn close_wave(
                 .collect();
         let mut answered: Vec<(Uuid, chrono::NaiveDate)> = invitations
             .iter()
-            .filter_map(|i| seals.get(&keys.answered_seal(i.id)).map(|day| (i.id, *day)))
+            .filter_map(|i| {
+                keys.answered_seals_of(i.id)
+                    .iter()
+                    .find_map(|seal| seals.get(seal))
+                    .map(|day| (i.id, *day))
+            })
             .collect();
         answered.shuffle(&mut rand::thread_rng());
         let (ids, days): (Vec<Uuid>, Vec<chrono::NaiveDate>) = answered.into_iter().unzip();

@@ -37,6 +37,7 @@ mod security_xss_data;
 mod security_xss_mail;
 mod smtp;
 mod survey;
+mod survey_first_save;
 mod survey_privacy;
 mod two_instances;
 mod wave_helpers;

@@ -10,6 +10,7 @@ use crate::domain::survey_body::form_fields_to_answers;
 use crate::domain::survey_submission::{Submission, validate_submission};
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
+use crate::services::survey_link_save::{answered_ids, save_first_answer};
 use crate::services::survey_response::{
     QuestionCache, SurveyView, find_target, load_survey, save_for_target, survey_view,
 };
@@ -114,13 +115,32 @@ pub async fn submit(
         return link_problem(&page, AppError::NotFound);
     };
     let mut conn = pool.get().await?;
+    let (answers, comments, opt_in) = form_fields_to_answers(&fields);
+    let named = answered_ids(&answers).unwrap_or_default();
+    let first = save_first_answer(&mut conn, &keys, &cache, &token, &named, |ids| {
+        validate_submission(ids, &answers, &comments, opt_in).ok()
+    })
+    .await;
+    match first {
+        Ok(Some(first)) => {
+            let saved = &first.saved_to;
+            return thanks(
+                &page,
+                &saved.initiative,
+                saved.closes_at,
+                &first.submission,
+                first.questions.len(),
+            );
+        }
+        Ok(None) => {}
+        Err(e) => return link_problem(&page, e),
+    }
     let target = match find_target(&mut conn, &token).await {
         Ok(target) => target,
         Err(e) => return link_problem(&page, e),
     };
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let (answers, comments, opt_in) = form_fields_to_answers(&fields);
     let submission = match validate_submission(&ids, &answers, &comments, opt_in) {
         Ok(s) => s,
         Err(errors) => {
@@ -143,11 +163,28 @@ pub async fn submit(
     {
         return link_problem(&page, e);
     }
+    thanks(
+        &page,
+        &target.initiative,
+        target.closes_at,
+        &submission,
+        questions.len(),
+    )
+}
+
+/// The thank-you page after a save.
+fn thanks(
+    page: &Page,
+    initiative: &str,
+    closes_at: chrono::DateTime<chrono::Utc>,
+    submission: &Submission,
+    question_count: usize,
+) -> Result<HttpResponse, AppError> {
     let mut ctx = page.context();
-    ctx.insert("initiative", &target.initiative);
-    ctx.insert("closes", &closes_label(target.closes_at));
+    ctx.insert("initiative", initiative);
+    ctx.insert("closes", &closes_label(closes_at));
     ctx.insert("answered", &submission.answers.len());
-    ctx.insert("question_count", &questions.len());
+    ctx.insert("question_count", &question_count);
     ctx.insert("opted_in", &submission.champion_opt_in);
     page.render("survey/thanks.html", &ctx)
 }

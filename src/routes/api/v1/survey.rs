@@ -13,6 +13,7 @@ use crate::domain::json_object::JsonObject;
 use crate::domain::survey_body::SurveyAnswersJson;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
+use crate::services::survey_link_save::{answered_ids, save_first_answer};
 use crate::services::survey_response::{QuestionCache, find_target, load_survey, save_for_target};
 
 fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
@@ -181,14 +182,26 @@ pub async fn submit(
     body: web::Json<JsonObject<SurveyAnswersJson>>,
 ) -> Result<HttpResponse, AppError> {
     let token = parse_token(&token)?;
+    let body = body.into_inner().0;
     let mut conn = pool.get().await?;
-    let target = find_target(&mut conn, &token).await?;
-    let questions = cache.get(&mut conn, target.template_id).await?;
-    let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let submission = body.0.0.validate(&ids).map_err(AppError::Validation)?;
-    save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
+    let named = answered_ids(&body.answers).unwrap_or_default();
+    let first = save_first_answer(&mut conn, &keys, &cache, &token, &named, |ids| {
+        body.validate(ids).ok()
+    })
+    .await?;
+    let closes_at = match first {
+        Some(first) => first.saved_to.closes_at,
+        None => {
+            let target = find_target(&mut conn, &token).await?;
+            let questions = cache.get(&mut conn, target.template_id).await?;
+            let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
+            let submission = body.validate(&ids).map_err(AppError::Validation)?;
+            save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
+            target.closes_at
+        }
+    };
     Ok(HttpResponse::Ok().json(SavedReplyJson {
         saved: true,
-        closes_at: target.closes_at.to_rfc3339(),
+        closes_at: closes_at.to_rfc3339(),
     }))
 }
