@@ -2,20 +2,31 @@
 //! its fields in order (`["name"]`), which the OpenAPI document (and any reader) would not
 //! expect: [`JsonObject`] takes a body only when it is a JSON object.
 
-use serde::de::{DeserializeOwned, Error};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
 
 /// `T` read from a JSON object only.
 #[derive(Debug)]
 pub struct JsonObject<T>(pub T);
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonObject<T> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for JsonObject<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let object = Map::<String, Value>::deserialize(deserializer)?;
-        T::deserialize(Value::Object(object))
-            .map(JsonObject)
-            .map_err(D::Error::custom)
+        // Straight from the object's entries, without building a `serde_json::Value` first.
+        struct ObjectOnly<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+            type Value = JsonObject<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(JsonObject)
+            }
+        }
+        deserializer.deserialize_map(ObjectOnly(PhantomData))
     }
 }
 

@@ -34,13 +34,13 @@ pub fn validate_submission(
         ..Default::default()
     };
     for (id, value) in answers {
-        let field = format!("answers.{id}");
+        let field = || format!("answers.{id}");
         let Some(question) = id
             .parse::<i64>()
             .ok()
             .filter(|id| question_ids.contains(id))
         else {
-            errors.push(FieldError::new(field, "is not a question of this survey"));
+            errors.push(FieldError::new(field(), "is not a question of this survey"));
             continue;
         };
         match value.map(Likert::new) {
@@ -48,7 +48,7 @@ pub fn validate_submission(
             Some(Ok(likert)) => {
                 submission.answers.insert(question, likert);
             }
-            Some(Err(message)) => errors.push(FieldError::new(field, message)),
+            Some(Err(message)) => errors.push(FieldError::new(field(), message)),
         }
     }
     for (element, text) in comments {
