@@ -14,6 +14,7 @@ pub mod results;
 pub mod survey_first_save;
 pub mod survey_link_save;
 pub mod survey_response;
+pub mod survey_stored_form;
 pub mod survey_target;
 pub mod wave_form;
 pub mod wave_lifecycle;

@@ -3,9 +3,9 @@
 //! The answers name their statements, and statements belong to one frozen template
 //! (cached), so the submission can be validated and scored before the link is looked
 //! up; the save statement then checks that the link's wave was sent with that template.
-//! Anything else (an edit, answers that name no template or another one, invalid
-//! answers) is left to the full path, which looks the link up first and gives the
-//! precise answer: `Ok(None)` here.
+//! Anything else (answers that name no template or another one, invalid answers) is
+//! left to the full path, which looks the link up first and gives the precise answer;
+//! so are edits, which then skip the first-save attempt.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,8 +17,20 @@ use crate::domain::survey_submission::Submission;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
 use crate::services::survey_first_save::{FirstSave, FirstSaveLink, SavedTo, save_first_response};
-use crate::services::survey_response::{StoredForm, count_submission};
+use crate::services::survey_response::count_submission;
+use crate::services::survey_stored_form::StoredForm;
 use crate::services::survey_target::QuestionCache;
+
+/// What the one-statement path did.
+pub enum LinkSave {
+    /// The first answer was saved.
+    Saved(FirstAnswer),
+    /// The link has answered before: look it up and replace the answers
+    /// ([`crate::services::survey_response::edit_for_target`]).
+    AlreadyAnswered,
+    /// Not tried, or the answers are not for this link's wave: take the full path.
+    NotSaved,
+}
 
 /// A first answer that was saved.
 pub struct FirstAnswer {
@@ -37,7 +49,7 @@ pub fn answered_ids<V>(answers: &BTreeMap<String, V>) -> Option<Vec<i64>> {
 
 /// Saves the first answer of `token` in one statement when `question_ids` are statements
 /// of one frozen template and `validate` accepts the submission against that template's
-/// statements. 404 and 410 for unknown and closed links; `Ok(None)`: take the full path.
+/// statements; see [`LinkSave`]. 404 and 410 for unknown and closed links.
 pub async fn save_first_answer(
     conn: &mut AsyncPgConnection,
     keys: &SurveyKeys,
@@ -45,13 +57,13 @@ pub async fn save_first_answer(
     token: &SurveyToken,
     question_ids: &[i64],
     validate: impl FnOnce(&[i64]) -> Option<Submission>,
-) -> Result<Option<FirstAnswer>, AppError> {
+) -> Result<LinkSave, AppError> {
     let Some((template_id, questions)) = cache.template_of(conn, question_ids).await? else {
-        return Ok(None);
+        return Ok(LinkSave::NotSaved);
     };
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
     let Some(submission) = validate(&ids) else {
-        return Ok(None);
+        return Ok(LinkSave::NotSaved);
     };
     let stored = StoredForm::of(&questions, &submission)?;
     let link = FirstSaveLink {
@@ -70,7 +82,7 @@ pub async fn save_first_answer(
     match outcome {
         FirstSave::Inserted(saved_to) => {
             count_submission();
-            Ok(Some(FirstAnswer {
+            Ok(LinkSave::Saved(FirstAnswer {
                 saved_to,
                 questions,
                 submission,
@@ -78,6 +90,7 @@ pub async fn save_first_answer(
         }
         FirstSave::UnknownLink => Err(AppError::NotFound),
         FirstSave::WaveClosed => Err(AppError::Gone("this survey has closed".into())),
-        FirstSave::AlreadyAnswered | FirstSave::OtherTemplate => Ok(None),
+        FirstSave::AlreadyAnswered => Ok(LinkSave::AlreadyAnswered),
+        FirstSave::OtherTemplate => Ok(LinkSave::NotSaved),
     }
 }

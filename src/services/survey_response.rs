@@ -2,7 +2,6 @@
 //! See docs/privacy.md: the save never writes or locks the invitation row, and the
 //! response is stored under HMAC(server key, token) with a random id and the day only.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::db::prepared::KeepPrepared;
@@ -13,13 +12,12 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::db::models::response;
 use crate::db::models::survey_template::{SurveyQuestion, SurveyTemplate};
-use crate::domain::adkar::Element;
-use crate::domain::likert::Likert;
 use crate::domain::survey_submission::Submission;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
-use crate::scoring::response::{ResponseScores, score_response};
+use crate::scoring::response::ResponseScores;
 use crate::services::survey_first_save::{FirstSave, FirstSaveLink, save_first_response};
+use crate::services::survey_stored_form::StoredForm;
 use crate::services::survey_target::InvitationRow;
 pub use crate::services::survey_target::{QuestionCache, SurveyTarget, find_target};
 
@@ -108,60 +106,6 @@ pub async fn save_response(
     save_for_target(conn, keys, token, &target, questions, submission).await
 }
 
-/// A submission in the form it is stored: answers and comments as JSON, its scores.
-pub(crate) struct StoredForm {
-    answers: serde_json::Value,
-    comments: serde_json::Value,
-    pub(crate) scores: ResponseScores,
-    pub(crate) today: NaiveDate,
-}
-
-impl StoredForm {
-    /// Scores `submission` by the elements of `questions` (rules §2).
-    pub(crate) fn of(
-        questions: &[SurveyQuestion],
-        submission: &Submission,
-    ) -> Result<StoredForm, AppError> {
-        let elements: Vec<(Element, Likert)> = submission
-            .answers
-            .iter()
-            .filter_map(|(id, v)| {
-                questions
-                    .iter()
-                    .find(|q| q.id == *id)
-                    .map(|q| (q.element(), *v))
-            })
-            .collect();
-        let answers: BTreeMap<String, u8> = submission
-            .answers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.value()))
-            .collect();
-        let comments: BTreeMap<&str, &String> = submission
-            .comments
-            .iter()
-            .map(|(k, v)| (k.as_str(), v))
-            .collect();
-        Ok(StoredForm {
-            answers: serde_json::to_value(answers).map_err(anyhow::Error::from)?,
-            comments: serde_json::to_value(comments).map_err(anyhow::Error::from)?,
-            scores: score_response(&elements),
-            today: Utc::now().date_naive(),
-        })
-    }
-
-    /// The row values, with the invitation's `location`.
-    pub(crate) fn values<'a>(&'a self, location: Option<&'a str>) -> response::ResponseValues<'a> {
-        response::ResponseValues {
-            answered_on: self.today,
-            answers: &self.answers,
-            comments: &self.comments,
-            scores: &self.scores,
-            location,
-        }
-    }
-}
-
 /// Saves (or replaces) the answers of a link and updates the team's running figures,
 /// in one transaction. Exactly one response per link, also under concurrent saves.
 pub async fn save_for_target(
@@ -174,7 +118,6 @@ pub async fn save_for_target(
 ) -> Result<(), AppError> {
     let invitation = &target.invitation;
     let stored = StoredForm::of(questions, submission)?;
-    let (scores, today) = (&stored.scores, stored.today);
     let values = stored.values(invitation.location.as_deref());
     let response_key = keys.response_key(token);
     let link = FirstSaveLink {
@@ -204,7 +147,35 @@ pub async fn save_for_target(
         }
         FirstSave::AlreadyAnswered => {}
     }
-    // An edit: replace the answers and their contribution to the team's figures.
+    replace_response(conn, invitation, &response_key, &stored, submission).await
+}
+
+/// Replaces the answers of a link that has answered before (its first save found a
+/// response): [`save_for_target`] without trying a first save.
+pub async fn edit_for_target(
+    conn: &mut AsyncPgConnection,
+    keys: &SurveyKeys,
+    token: &SurveyToken,
+    target: &SurveyTarget,
+    questions: &[SurveyQuestion],
+    submission: &Submission,
+) -> Result<(), AppError> {
+    let stored = StoredForm::of(questions, submission)?;
+    let response_key = keys.response_key(token);
+    replace_response(conn, &target.invitation, &response_key, &stored, submission).await
+}
+
+/// An edit: replaces the answers and their contribution to the team's figures, in one
+/// transaction.
+async fn replace_response(
+    conn: &mut AsyncPgConnection,
+    invitation: &InvitationRow,
+    response_key: &[u8],
+    stored: &StoredForm,
+    submission: &Submission,
+) -> Result<(), AppError> {
+    let (scores, today) = (&stored.scores, stored.today);
+    let values = stored.values(invitation.location.as_deref());
     conn.transaction(async |conn| {
         // KEY SHARE on the wave (not the invitation) orders this save before or after a close.
         let open: Option<StatusRow> = diesel::sql_query("SELECT status = 'open' AND closes_at > now() AS open FROM waves WHERE id = $1 FOR KEY SHARE")
@@ -216,8 +187,8 @@ pub async fn save_for_target(
             return Err(AppError::Gone("this survey has closed".into()));
         }
         // The first save found the link's response, and responses are never deleted.
-        let old = response::find_by_key_for_update(conn, &response_key).await?;
-        response::update_response(conn, &response_key, &values).await?;
+        let old = response::find_by_key_for_update(conn, response_key).await?;
+        response::update_response(conn, response_key, &values).await?;
         crate::db::models::wave_team_stats::add_response(conn, invitation.wave_id, invitation.team_id, Some(&old.scores()), scores).await?;
         record_champion_choice(conn, invitation, submission.champion_opt_in, scores, today).await?;
         Ok(())

@@ -184,3 +184,62 @@ mod invitation_id {
         pub id: uuid::Uuid,
     }
 }
+
+#[tokio::test]
+async fn answering_again_through_the_page_replaces_the_answers_and_their_figures() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "d1@example.org").await;
+    let first_q = app.questions(&token).await[0].0;
+    for value in ["2", "5"] {
+        let page = app
+            .get(&format!("/s/{token}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        let form = [
+            ("csrf_token".to_owned(), extract_csrf(&page)),
+            (format!("q_{first_q}"), value.to_owned()),
+        ];
+        let response = app
+            .client
+            .post(format!("{}/s/{token}", app.address))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status().as_u16(), 200, "saved {value}");
+    }
+    let page = app
+        .get(&format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains(&format!("name=\"q_{first_q}\" value=\"5\" checked")),
+        "the edit is shown"
+    );
+    assert_eq!(
+        stored(&app, wave).await,
+        Stored {
+            responses: 1,
+            seals: 1,
+            responded: 1
+        }
+    );
+    #[derive(QueryableByName)]
+    struct Sum {
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        sum: f64,
+    }
+    let mut conn = app.db().await;
+    let sum: Sum = diesel::sql_query(format!(
+        "SELECT sum(sum_awareness) AS sum FROM wave_team_stats WHERE wave_id = {wave}"
+    ))
+    .get_result(&mut conn)
+    .await
+    .expect("sum");
+    assert_eq!(sum.sum, 5.0, "the team's figures hold the new answer only");
+}

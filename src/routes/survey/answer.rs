@@ -10,9 +10,10 @@ use crate::domain::survey_body::form_fields_to_answers;
 use crate::domain::survey_submission::{Submission, validate_submission};
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
-use crate::services::survey_link_save::{answered_ids, save_first_answer};
+use crate::services::survey_link_save::{LinkSave, answered_ids, save_first_answer};
 use crate::services::survey_response::{
-    QuestionCache, SurveyView, find_target, load_survey, save_for_target, survey_view,
+    QuestionCache, SurveyView, edit_for_target, find_target, load_survey, save_for_target,
+    survey_view,
 };
 use crate::web::Page;
 use crate::web::csrf::CsrfForm;
@@ -121,8 +122,8 @@ pub async fn submit(
         validate_submission(ids, &answers, &comments, opt_in).ok()
     })
     .await;
-    match first {
-        Ok(Some(first)) => {
+    let answered_before = match first {
+        Ok(LinkSave::Saved(first)) => {
             let saved = &first.saved_to;
             return thanks(
                 &page,
@@ -132,9 +133,10 @@ pub async fn submit(
                 first.questions.len(),
             );
         }
-        Ok(None) => {}
+        Ok(LinkSave::AlreadyAnswered) => true,
+        Ok(LinkSave::NotSaved) => false,
         Err(e) => return link_problem(&page, e),
-    }
+    };
     let target = match find_target(&mut conn, &token).await {
         Ok(target) => target,
         Err(e) => return link_problem(&page, e),
@@ -158,9 +160,12 @@ pub async fn submit(
             );
         }
     };
-    if let Err(e) =
+    let saved = if answered_before {
+        edit_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await
+    } else {
         save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await
-    {
+    };
+    if let Err(e) = saved {
         return link_problem(&page, e);
     }
     thanks(

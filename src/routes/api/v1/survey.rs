@@ -13,8 +13,10 @@ use crate::domain::json_object::JsonObject;
 use crate::domain::survey_body::SurveyAnswersJson;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
-use crate::services::survey_link_save::{answered_ids, save_first_answer};
-use crate::services::survey_response::{QuestionCache, find_target, load_survey, save_for_target};
+use crate::services::survey_link_save::{LinkSave, answered_ids, save_first_answer};
+use crate::services::survey_response::{
+    QuestionCache, edit_for_target, find_target, load_survey, save_for_target,
+};
 
 fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
     SurveyToken::parse(raw).ok_or(AppError::NotFound)
@@ -185,23 +187,30 @@ pub async fn submit(
     let body = body.into_inner().0;
     let mut conn = pool.get().await?;
     let named = answered_ids(&body.answers).unwrap_or_default();
-    let first = save_first_answer(&mut conn, &keys, &cache, &token, &named, |ids| {
+    let answered_before = match save_first_answer(&mut conn, &keys, &cache, &token, &named, |ids| {
         body.validate(ids).ok()
     })
-    .await?;
-    let closes_at = match first {
-        Some(first) => first.saved_to.closes_at,
-        None => {
-            let target = find_target(&mut conn, &token).await?;
-            let questions = cache.get(&mut conn, target.template_id).await?;
-            let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-            let submission = body.validate(&ids).map_err(AppError::Validation)?;
-            save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
-            target.closes_at
-        }
+    .await?
+    {
+        LinkSave::Saved(first) => return Ok(saved_reply(first.saved_to.closes_at)),
+        LinkSave::AlreadyAnswered => true,
+        LinkSave::NotSaved => false,
     };
-    Ok(HttpResponse::Ok().json(SavedReplyJson {
+    let target = find_target(&mut conn, &token).await?;
+    let questions = cache.get(&mut conn, target.template_id).await?;
+    let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
+    let submission = body.validate(&ids).map_err(AppError::Validation)?;
+    if answered_before {
+        edit_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
+    } else {
+        save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
+    }
+    Ok(saved_reply(target.closes_at))
+}
+
+fn saved_reply(closes_at: chrono::DateTime<chrono::Utc>) -> HttpResponse {
+    HttpResponse::Ok().json(SavedReplyJson {
         saved: true,
         closes_at: closes_at.to_rfc3339(),
-    }))
+    })
 }
