@@ -41,22 +41,24 @@ pub async fn confirm_assignment(
 ) -> diesel::QueryResult<usize> {
     let insights = wave_insights(conn, wave).await?;
     let initiative = Initiative::find(conn, wave.initiative_id).await?;
+    let playbook = crate::services::results::load_playbook(conn).await?;
+    // Rules §6: each team's primary barrier and that element's interventions (§7).
     let team_info: HashMap<i64, serde_json::Value> = insights
         .results
         .teams
         .iter()
         .map(|t| {
-            let interventions: Vec<&String> = insights.hotspots.iter().filter(|h| h.team_id == t.team_id).flat_map(|h| h.interventions.iter()).collect();
-            let mut unique: Vec<&String> = Vec::new();
-            for i in interventions {
-                if !unique.contains(&i) {
-                    unique.push(i);
-                }
-            }
-            (t.team_id, json!({"path": t.path, "primary_barrier": t.primary_barrier.map(|e| e.label()), "interventions": unique}))
+            let interventions = t.primary_barrier.map_or(&[][..], |e| playbook.for_element(e));
+            (t.team_id, json!({"path": t.path, "primary_barrier": t.primary_barrier.map(|e| e.label()), "interventions": interventions}))
         })
         .collect();
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        // One confirmation of a wave at a time: a second one (a double click) then sees
+        // the first one's notices and queues nothing twice.
+        diesel::sql_query("SELECT 1 FROM waves WHERE id = $1 FOR NO KEY UPDATE")
+            .bind::<BigInt, _>(wave.id)
+            .execute(conn)
+            .await?;
         let assigned: Vec<Assigned> = diesel::sql_query(
             "SELECT p.id AS person_id, p.email, a.team_id FROM champion_assignments a \
              JOIN people p ON p.id = a.person_id JOIN teams t ON t.id = a.team_id WHERE a.wave_id = $1 ORDER BY t.path",

@@ -6,6 +6,7 @@ mod api_docs;
 mod auth;
 mod backup_restore;
 mod champion_candidates;
+mod champion_confirm;
 mod champions;
 mod config_and_cli;
 mod demo;
