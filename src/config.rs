@@ -84,8 +84,10 @@ pub struct EmailSettings {
     pub from: String,
     /// Folder for `.eml` files when no SMTP server is set. Env: `APP_EMAIL__OUTBOX_DIR`.
     pub outbox_dir: String,
-    /// Attempts before a temporarily failing email is marked failed. Env: `APP_EMAIL__MAX_ATTEMPTS`.
-    pub max_attempts: i32,
+    /// Longest wait between two tries of a temporarily failing email, in seconds: the
+    /// delay doubles up to this and retries go on (an outage delays mail, never loses
+    /// it). Env: `APP_EMAIL__MAX_RETRY_DELAY_SECS`.
+    pub max_retry_delay_secs: u64,
     /// First retry delay in seconds; doubles with each attempt. Env: `APP_EMAIL__RETRY_BASE_SECS`.
     pub retry_base_secs: u64,
     /// Most messages sent per second by one worker. Env: `APP_EMAIL__RATE_PER_SECOND`.
@@ -181,11 +183,11 @@ impl Settings {
             );
         }
         if self.email.rate_per_second == 0
-            || self.email.max_attempts < 1
+            || self.email.max_retry_delay_secs == 0
             || self.email.connections == 0
         {
             anyhow::bail!(
-                "email.rate_per_second, email.max_attempts and email.connections must be at least 1"
+                "email.rate_per_second, email.max_retry_delay_secs and email.connections must be at least 1"
             );
         }
         if !(self.application.base_url.starts_with("http://")

@@ -24,7 +24,7 @@ pub fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
             .trim_end_matches('/')
             .to_owned(),
         time_zone: settings.time_zone(),
-        max_attempts: settings.email.max_attempts,
+        max_retry_delay: std::time::Duration::from_secs(settings.email.max_retry_delay_secs),
         retry_base: std::time::Duration::from_secs(settings.email.retry_base_secs),
         rate_per_second: settings.email.rate_per_second,
         lease: std::time::Duration::from_secs(settings.email.lease_secs),

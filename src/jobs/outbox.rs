@@ -44,8 +44,8 @@ pub struct Mailer {
     pub base_url: String,
     /// Time zone for dates.
     pub time_zone: chrono_tz::Tz,
-    /// Attempts before giving up.
-    pub max_attempts: i32,
+    /// Longest wait between two tries of a temporarily failing email.
+    pub max_retry_delay: Duration,
     /// First retry delay.
     pub retry_base: Duration,
     /// Messages per second at most.
@@ -141,9 +141,7 @@ impl Mailer {
         match self.sender.send(message).await {
             Ok(()) => Outcome::Sent,
             Err(SendError::Permanent(reason)) => Outcome::Failed(reason),
-            Err(SendError::Temporary(reason)) if row.attempts >= self.max_attempts => {
-                Outcome::Failed(format!("gave up after {} attempts: {reason}", row.attempts))
-            }
+            // Never given up: rules §8, an SMTP outage delays mail but must not lose it.
             Err(SendError::Temporary(reason)) => Outcome::Retry(reason),
         }
     }
@@ -168,7 +166,7 @@ impl Mailer {
             .saturating_mul(2u32.saturating_pow(exponent));
         // Jitter spreads retries of a whole wave so a recovering server is not hit at once.
         let jitter = rand::thread_rng().gen_range(0.0..0.25);
-        base.mul_f64(1.0 + jitter)
+        base.min(self.max_retry_delay).mul_f64(1.0 + jitter)
     }
 
     /// Claims one batch of due rows and delivers it; returns how many rows were handled

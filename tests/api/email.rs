@@ -140,27 +140,39 @@ async fn a_permanent_rejection_is_marked_failed_with_the_reply_and_not_retried()
 }
 
 #[tokio::test]
-async fn temporary_failures_back_off_and_give_up_after_the_limit() {
-    let sink = SmtpSink::start(&["--tempfail-rcpt", "f1@"]);
-    let app = spawn_app_with(&[("SMTP_URL", &sink.url()), ("APP_EMAIL__MAX_ATTEMPTS", "3")]).await;
+async fn temporary_failures_back_off_and_are_never_given_up() {
+    let port = free_port();
+    let tempfail = SmtpSink::start_on(port, fresh_dir(), &["--tempfail-rcpt", "f1@"]);
+    let app = spawn_app_with(&[("SMTP_URL", &tempfail.url())]).await;
     app.open_wave().await;
 
-    for _ in 0..3 {
+    for _ in 0..12 {
         app.dispatch_all_pending_emails().await;
         make_due(&app).await;
     }
-
-    let rows = outbox(&app).await;
-    let f1 = rows
-        .iter()
-        .find(|r| r.recipient == "f1@example.org")
-        .expect("f1 row");
-    assert_eq!((f1.status.as_str(), f1.attempts), ("failed", 3));
-    assert!(
-        f1.last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("451") && e.contains("gave up"))
+    let f1 = |rows: Vec<Row>| {
+        rows.into_iter()
+            .find(|r| r.recipient == "f1@example.org")
+            .expect("f1 row")
+    };
+    let waiting = f1(outbox(&app).await);
+    assert_eq!(
+        (waiting.status.as_str(), waiting.attempts),
+        ("queued", 12),
+        "still queued"
     );
+    assert!(
+        waiting
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("451"))
+    );
+
+    drop(tempfail);
+    let sink = SmtpSink::start_on(port, fresh_dir(), &[]);
+    app.dispatch_all_pending_emails().await;
+    assert_eq!(f1(outbox(&app).await).status, "sent");
+    assert_eq!(sink.messages().len(), 1, "only f1 was left");
 }
 
 #[tokio::test]
