@@ -61,7 +61,10 @@ pub async fn confirm_assignment(
             .await?;
         let assigned: Vec<Assigned> = diesel::sql_query(
             "SELECT p.id AS person_id, p.email, a.team_id FROM champion_assignments a \
-             JOIN people p ON p.id = a.person_id JOIN teams t ON t.id = a.team_id WHERE a.wave_id = $1 ORDER BY t.path",
+             JOIN people p ON p.id = a.person_id JOIN teams t ON t.id = a.team_id WHERE a.wave_id = $1 \
+               AND (EXISTS (SELECT 1 FROM champion_optins o WHERE o.wave_id = $1 AND o.person_id = p.id) \
+                 OR EXISTS (SELECT 1 FROM champion_nominations n WHERE n.wave_id = $1 AND n.person_id = p.id)) \
+             ORDER BY t.path",
         )
         .bind::<BigInt, _>(wave.id)
         .load(conn)

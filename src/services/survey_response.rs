@@ -219,7 +219,13 @@ async fn record_champion_choice(
     today: NaiveDate,
 ) -> Result<(), AppError> {
     if !opted_in {
-        diesel::sql_query("DELETE FROM champion_optins WHERE wave_id = $1 AND person_id = $2")
+        // Withdrawing consent also takes them off the teams they were matched to (the
+        // teams are then open again), unless a practitioner nominated them as well.
+        diesel::sql_query(
+            "WITH gone AS (DELETE FROM champion_optins WHERE wave_id = $1 AND person_id = $2 RETURNING person_id) \
+             DELETE FROM champion_assignments a USING gone WHERE a.wave_id = $1 AND a.person_id = gone.person_id \
+               AND NOT EXISTS (SELECT 1 FROM champion_nominations n WHERE n.wave_id = $1 AND n.person_id = gone.person_id)",
+        )
             .bind::<BigInt, _>(invitation.wave_id)
             .bind::<BigInt, _>(invitation.person_id)
             .prepared()
