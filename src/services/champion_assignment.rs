@@ -110,6 +110,13 @@ pub async fn propose(
         .await?
         .into_iter()
         .filter(|a| a.overridden && hotspot_teams.contains(&a.team_id))
+        // A pin on someone no longer eligible (withdrew, or answers changed) lapses: the
+        // assignment fills the team and the stored row follows it.
+        .filter(|a| {
+            a.champion_email
+                .as_deref()
+                .is_none_or(|e| eligible.iter().any(|c| c.email == e))
+        })
         .map(|a| (a.team_id, a.champion_email))
         .collect();
     let result = assign_with_overrides(&tree, &eligible, &hotspot_teams, max_teams, &overrides);

@@ -140,3 +140,60 @@ async fn a_matched_volunteer_who_withdraws_is_taken_off_their_teams_and_not_emai
     .expect("count");
     assert_eq!(mails.n, 0, "no email to someone who withdrew");
 }
+
+#[tokio::test]
+async fn a_pin_on_someone_no_longer_eligible_lapses_and_what_is_stored_matches_the_proposal() {
+    let app = spawn_app().await;
+    let (key, wave) = wave_with_volunteers(&app).await;
+    let path = format!("/api/v1/waves/{wave}/champions");
+    app.post_json(&key, &format!("{path}/assign"), &json!({}))
+        .await;
+    let state: Value = app.get_json(&key, &path).await.json().await.expect("json");
+    assert_eq!(state["assignments"][0]["path"], "Ops/Desk");
+    let team = state["assignments"][0]["team_id"]
+        .as_i64()
+        .expect("Desk's id");
+    let desk = |state: &Value| -> Value {
+        state["assignments"]
+            .as_array()
+            .expect("assignments")
+            .iter()
+            .find(|a| a["team_id"] == team)
+            .map_or(Value::Null, |a| a["champion_email"].clone())
+    };
+    app.login_as("practitioner").await;
+    let mut conn = app.db().await;
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let n2: Id = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT id FROM people WHERE email = 'n2@example.org'"),
+        &mut conn,
+    )
+    .await
+    .expect("n2");
+    app.post_form(
+        &format!("/waves/{wave}/champions/override"),
+        &[
+            ("team_id", &team.to_string()),
+            ("person", &n2.id.to_string()),
+        ],
+    )
+    .await;
+    let pinned: Value = app.get_json(&key, &path).await.json().await.expect("json");
+    assert_eq!(desk(&pinned), "n2@example.org");
+
+    // n2 now answers awareness 2: still a volunteer, no longer eligible.
+    answer(&app, wave, "n2@example.org", 2, 5, true).await;
+    let proposed: Value = app
+        .post_json(&key, &format!("{path}/assign"), &json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let stored: Value = app.get_json(&key, &path).await.json().await.expect("json");
+    assert_eq!(desk(&proposed), "n1@example.org", "{proposed}");
+    assert_eq!(desk(&stored), desk(&proposed), "{stored}");
+}
