@@ -68,12 +68,24 @@ async fn a_practitioner_creates_an_initiative_and_a_wave_and_launches_it_from_th
             &[
                 ("name", "Wave 1"),
                 ("closes_at", "2099-01-31"),
-                ("min_group_size", "5"),
+                ("min_group_size", ""),
                 ("reminder_days", "3, 7"),
             ],
         )
         .await;
-    assert_eq!(wave.status().as_u16(), 303);
+    assert_eq!(wave.status().as_u16(), 303, "an empty k is the default");
+    #[derive(diesel::QueryableByName)]
+    struct K {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        min_group_size: i32,
+    }
+    let k: K = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT min_group_size FROM waves ORDER BY id DESC LIMIT 1"),
+        &mut app.db().await,
+    )
+    .await
+    .expect("k");
+    assert_eq!(k.min_group_size, 5);
     let wave_url = location(&wave);
     assert!(
         app.get(&wave_url)

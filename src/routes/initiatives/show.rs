@@ -167,7 +167,10 @@ pub async fn create_wave(
                 .filter_map(|(_, v)| v.parse().ok())
                 .collect(),
         ),
-        min_group_size: Some(field(&pairs, "min_group_size").trim().parse().unwrap_or(0)),
+        // Left empty: the default k (rules §4); not a number: 0, which the checks refuse.
+        min_group_size: Some(field(&pairs, "min_group_size").trim())
+            .filter(|k| !k.is_empty())
+            .map(|k| k.parse().unwrap_or(0)),
         reminder_days: Some(reminder_days.clone().unwrap_or_else(|_| vec![0])),
         sponsor_message: Some(field(&pairs, "sponsor_message").to_owned()),
     };
