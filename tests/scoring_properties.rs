@@ -114,7 +114,8 @@ fn direct_figures(org: &Org, ids: &HashSet<i64>) -> Figures {
     let elements = std::array::from_fn(|i| {
         let scores: Vec<f64> = responses.iter().filter_map(|r| r.elements[i]).collect();
         let n = scores.len() as i64;
-        let mean = (n > 0).then(|| scores.iter().sum::<f64>() / n as f64);
+        // Rules §4: an element's mean over fewer than k respondents is not shown.
+        let mean = (n > 0 && n >= org.k[NOW]).then(|| scores.iter().sum::<f64>() / n as f64);
         ElementFigure { n, mean }
     });
     let mut barriers = [0i64; 6];
@@ -213,6 +214,18 @@ fn check_anonymity(wave: &WaveResults, k: i64) -> Result<(), TestCaseError> {
         shown.map(|t| t.responded).sum()
     };
     let by_id: HashMap<i64, _> = wave.teams.iter().map(|t| (t.team_id, t)).collect();
+    let elements = wave
+        .teams
+        .iter()
+        .filter_map(|t| t.elements)
+        .chain(wave.org.elements);
+    for figure in elements.flatten() {
+        prop_assert!(
+            figure.mean.is_none() || figure.n >= k,
+            "a mean over {} < k",
+            figure.n
+        );
+    }
     for team in wave.teams.iter().filter(|t| !t.suppressed) {
         prop_assert!(team.responded >= k, "{} is too small", team.path);
         let rest = team.responded - shown_children(Some(team.team_id));

@@ -99,7 +99,7 @@ pub fn compute_results(teams: &[TeamAggregate], k: i64) -> WaveResults {
     let subtree: Vec<i64> = tallies.iter().map(|t| t.responded).collect();
     let hidden = suppress(&tree, &own, &subtree, total.responded, k);
 
-    let (elements, barriers, primary) = figures(&total, hidden.org);
+    let (elements, barriers, primary) = figures(&total, hidden.org, k);
     let org = OrgResult {
         invited: total.invited,
         responded: total.responded,
@@ -114,7 +114,7 @@ pub fn compute_results(teams: &[TeamAggregate], k: i64) -> WaveResults {
         .map(|&i| {
             let team = &teams[i];
             let reason = hidden.teams[i];
-            let (elements, barriers, primary) = figures(&tallies[i], reason.is_some());
+            let (elements, barriers, primary) = figures(&tallies[i], reason.is_some(), k);
             TeamResult {
                 team_id: team.team_id,
                 parent_id: team.parent_id,
@@ -144,12 +144,18 @@ type Figures = (
     Option<Element>,
 );
 
-fn figures(tally: &Tally, suppressed: bool) -> Figures {
+fn figures(tally: &Tally, suppressed: bool, k: i64) -> Figures {
     if suppressed {
         return (None, None, None);
     }
+    // An element answered by fewer than k (the others skipped all its statements) would
+    // show the mean of a group smaller than k: its count stays, its mean does not.
+    let elements = tally.elements().map(|figure| ElementFigure {
+        mean: figure.mean.filter(|_| figure.n >= k),
+        ..figure
+    });
     (
-        Some(tally.elements()),
+        Some(elements),
         Some(tally.barriers),
         primary_barrier(&tally.barriers),
     )
@@ -161,6 +167,18 @@ mod tests {
     use crate::domain::adkar::Element::*;
     use crate::scoring::fixtures::team;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_element_answered_by_fewer_than_k_shows_its_count_and_no_mean() {
+        let mut ops = team(1, None, "Ops", 5, [4.0; 5]);
+        ops.element_n[2] = 1;
+        ops.element_sum[2] = 1.25;
+        let results = compute_results(&[ops], 5);
+        let elements = results.team(1).and_then(|t| t.elements).expect("shown");
+        assert_eq!(elements[2], ElementFigure { n: 1, mean: None });
+        assert_eq!(elements[0].mean, Some(4.0), "the others are shown");
+        assert_eq!(results.org.elements.expect("org")[2].mean, None);
+    }
 
     #[test]
     fn figures_cover_the_whole_subtree_in_depth_first_name_order() {

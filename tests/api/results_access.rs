@@ -142,3 +142,65 @@ async fn the_location_filter_applies_the_same_minimum_group_size_to_the_smaller_
         "nothing shown for Lyon"
     );
 }
+
+#[tokio::test]
+async fn an_element_only_one_person_answered_shows_its_count_but_no_mean() {
+    let app = crate::helpers::spawn_app().await;
+    let (key, wave) = app.open_wave().await;
+    for i in 1..=6 {
+        let token = app.link_of(wave, &format!("d{i}@example.org")).await;
+        // d1 alone answers knowledge (with 1s); the others skip all its statements.
+        let value = |e: &str| if e == "knowledge" { 1 } else { 4 };
+        let answers: serde_json::Map<String, serde_json::Value> = app
+            .questions(&token)
+            .await
+            .into_iter()
+            .filter(|(_, element)| i == 1 || element != "knowledge")
+            .map(|(id, element)| (id.to_string(), serde_json::json!(value(&element))))
+            .collect();
+        let saved = app
+            .post_survey(&token, &serde_json::json!({"answers": answers}))
+            .await;
+        assert_eq!(saved.status().as_u16(), 200);
+    }
+    let results: serde_json::Value = app
+        .get_json(&key, &format!("/api/v1/waves/{wave}/results"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let desk = results["teams"]
+        .as_array()
+        .expect("teams")
+        .iter()
+        .find(|t| t["path"] == "Ops/Desk")
+        .expect("Desk")
+        .clone();
+    assert_eq!(
+        desk["elements"]["knowledge"],
+        serde_json::json!({"n": 1, "mean": null}),
+        "{desk}"
+    );
+    assert_eq!(desk["elements"]["awareness"]["mean"], 4.0);
+    let hotspots = app
+        .get_json(&key, &format!("/api/v1/waves/{wave}/hotspots"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !hotspots.contains("knowledge"),
+        "no hotspot from one person: {hotspots}"
+    );
+    app.login_as("practitioner").await;
+    let page = app
+        .get(&format!("/waves/{wave}/results"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("too few answers to show (1)"),
+        "the heatmap says why"
+    );
+}
