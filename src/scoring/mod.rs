@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod champions;
+mod element_differencing;
 pub mod hotspots;
 pub mod playbook;
 pub mod response;

@@ -131,11 +131,13 @@ pub fn compute_results(teams: &[TeamAggregate], k: i64) -> WaveResults {
             }
         })
         .collect();
-    WaveResults {
+    let mut results = WaveResults {
         min_group_size: k,
         org,
         teams,
-    }
+    };
+    crate::scoring::element_differencing::hide_element_remainders(&mut results);
+    results
 }
 
 type Figures = (
