@@ -126,19 +126,10 @@ async fn a_matched_volunteer_who_withdraws_is_taken_off_their_teams_and_not_emai
         &[("confirm", "1")],
     )
     .await;
-    let mut conn = app.db().await;
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mails: Count = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT count(*) AS n FROM email_outbox WHERE kind = 'champion' AND recipient = 'n1@example.org'"),
-        &mut conn,
-    )
-    .await
-    .expect("count");
-    assert_eq!(mails.n, 0, "no email to someone who withdrew");
+    let mails = app
+        .number("SELECT count(*) FROM email_outbox WHERE kind = 'champion' AND recipient = 'n1@example.org'")
+        .await;
+    assert_eq!(mails, 0.0, "no email to someone who withdrew");
 }
 
 #[tokio::test]
@@ -162,24 +153,12 @@ async fn a_pin_on_someone_no_longer_eligible_lapses_and_what_is_stored_matches_t
             .map_or(Value::Null, |a| a["champion_email"].clone())
     };
     app.login_as("practitioner").await;
-    let mut conn = app.db().await;
-    #[derive(diesel::QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
-    let n2: Id = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT id FROM people WHERE email = 'n2@example.org'"),
-        &mut conn,
-    )
-    .await
-    .expect("n2");
+    let n2 = app
+        .number("SELECT id FROM people WHERE email = 'n2@example.org'")
+        .await as i64;
     app.post_form(
         &format!("/waves/{wave}/champions/override"),
-        &[
-            ("team_id", &team.to_string()),
-            ("person", &n2.id.to_string()),
-        ],
+        &[("team_id", &team.to_string()), ("person", &n2.to_string())],
     )
     .await;
     let pinned: Value = app.get_json(&key, &path).await.json().await.expect("json");

@@ -2,29 +2,10 @@
 
 use changeready::domain::adkar::Element;
 use changeready::scoring::playbook::Playbook;
-use diesel::QueryableByName;
-use diesel_async::RunQueryDsl;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::champions::champion_mails;
 use crate::helpers::{TestApp, spawn_app};
-
-#[derive(QueryableByName)]
-struct Mail {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    recipient: String,
-    #[diesel(sql_type = diesel::sql_types::Jsonb)]
-    payload: Value,
-}
-
-async fn champion_mails(app: &TestApp) -> Vec<Mail> {
-    let mut conn = app.db().await;
-    diesel::sql_query(
-        "SELECT recipient, payload FROM email_outbox WHERE kind = 'champion' ORDER BY recipient",
-    )
-    .load(&mut conn)
-    .await
-    .expect("mails")
-}
 
 /// Desk: three stall at awareness, three at ability (primary barrier: awareness, the
 /// earlier of a tie), and ability is low for all six; n1 is a ready volunteer.

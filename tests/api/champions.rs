@@ -38,14 +38,15 @@ pub(crate) async fn wave_with_volunteers(app: &TestApp) -> (String, i64) {
 }
 
 #[derive(QueryableByName)]
-struct Mail {
+pub(crate) struct Mail {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    recipient: String,
+    pub(crate) recipient: String,
     #[diesel(sql_type = diesel::sql_types::Jsonb)]
-    payload: Value,
+    pub(crate) payload: Value,
 }
 
-async fn champion_mails(app: &TestApp) -> Vec<Mail> {
+/// The champion emails queued so far.
+pub(crate) async fn champion_mails(app: &TestApp) -> Vec<Mail> {
     let mut conn = app.db().await;
     diesel::sql_query("SELECT recipient, payload FROM email_outbox WHERE kind = 'champion' ORDER BY created_at, recipient").load(&mut conn).await.expect("mails")
 }

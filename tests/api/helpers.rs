@@ -117,6 +117,22 @@ impl TestApp {
         accounts::connect(&self.db_url).await
     }
 
+    /// The one number `sql` selects (as `v`, cast to float8), from this test's database.
+    pub async fn number(&self, sql: &str) -> f64 {
+        #[derive(diesel::QueryableByName)]
+        struct Number {
+            #[diesel(sql_type = diesel::sql_types::Double)]
+            v: f64,
+        }
+        let row: Number = diesel_async::RunQueryDsl::get_result(
+            diesel::sql_query(format!("SELECT ({sql})::float8 AS v")),
+            &mut self.db().await,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        row.v
+    }
+
     /// Adds an account with `role` and [`PASSWORD`]; returns its email.
     pub async fn add_user(&self, role: &str) -> String {
         accounts::add_user(&self.db_url, role, "Test User", PASSWORD).await

@@ -229,17 +229,10 @@ async fn answering_again_through_the_page_replaces_the_answers_and_their_figures
             responded: 1
         }
     );
-    #[derive(QueryableByName)]
-    struct Sum {
-        #[diesel(sql_type = diesel::sql_types::Double)]
-        sum: f64,
-    }
-    let mut conn = app.db().await;
-    let sum: Sum = diesel::sql_query(format!(
-        "SELECT sum(sum_awareness) AS sum FROM wave_team_stats WHERE wave_id = {wave}"
-    ))
-    .get_result(&mut conn)
-    .await
-    .expect("sum");
-    assert_eq!(sum.sum, 5.0, "the team's figures hold the new answer only");
+    let sum = app
+        .number(&format!(
+            "SELECT sum(sum_awareness) FROM wave_team_stats WHERE wave_id = {wave}"
+        ))
+        .await;
+    assert_eq!(sum, 5.0, "the team's figures hold the new answer only");
 }
