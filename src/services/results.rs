@@ -203,7 +203,8 @@ pub async fn team_comments(
         .collect())
 }
 
-/// [`wave_insights`], or the same for one location (no comparison with earlier waves).
+/// [`wave_insights`], or the same for one location, compared with the previous wave
+/// at that location (rules §5 `declining`).
 pub async fn insights_for(
     conn: &mut AsyncPgConnection,
     wave: &Wave,
@@ -213,11 +214,18 @@ pub async fn insights_for(
         return wave_insights(conn, wave).await;
     };
     let results = wave_results_at(conn, wave, location).await?;
+    let previous = match previous_wave(conn, wave).await? {
+        Some(p) => {
+            let r = wave_results_at(conn, &p, location).await?;
+            Some((p, r))
+        }
+        None => None,
+    };
     let playbook = load_playbook(conn).await?;
-    let hotspots = find_hotspots(&results, None, &playbook);
+    let hotspots = find_hotspots(&results, previous.as_ref().map(|(_, r)| r), &playbook);
     Ok(Insights {
         results,
-        previous: None,
+        previous,
         hotspots,
     })
 }

@@ -5,6 +5,26 @@ use serde_json::{Value, json};
 use crate::helpers::spawn_app;
 use crate::results::{DESK, answer};
 
+/// The test organisation with locations: Ops's own two, Desk's first three and Network
+/// in Leeds; the rest of Desk and Finance in Lyon.
+const LOCATED_ORG: &str = "email,name,team,location\n\
+    o1@example.org,O1,Ops,Leeds\no2@example.org,O2,Ops,Leeds\n\
+    d1@example.org,D1,Ops/Desk,Leeds\nd2@example.org,D2,Ops/Desk,Leeds\nd3@example.org,D3,Ops/Desk,Leeds\n\
+    d4@example.org,D4,Ops/Desk,Lyon\nd5@example.org,D5,Ops/Desk,Lyon\nd6@example.org,D6,Ops/Desk,Lyon\n\
+    n1@example.org,N1,Ops/Network,Leeds\nn2@example.org,N2,Ops/Network,Leeds\nn3@example.org,N3,Ops/Network,Leeds\n\
+    f1@example.org,F1,Finance,Lyon\n";
+
+const LEEDS: [&str; 8] = [
+    "o1@example.org",
+    "o2@example.org",
+    "d1@example.org",
+    "d2@example.org",
+    "d3@example.org",
+    "n1@example.org",
+    "n2@example.org",
+    "n3@example.org",
+];
+
 #[tokio::test]
 async fn a_sponsor_sees_only_their_initiatives_results() {
     let app = spawn_app().await;
@@ -64,12 +84,7 @@ async fn a_sponsor_sees_only_their_initiatives_results() {
 async fn the_location_filter_applies_the_same_minimum_group_size_to_the_smaller_group() {
     let app = spawn_app().await;
     let key = app.api_key("admin").await;
-    let csv = "email,name,team,location\n\
-        o1@example.org,O1,Ops,Leeds\no2@example.org,O2,Ops,Leeds\n\
-        d1@example.org,D1,Ops/Desk,Leeds\nd2@example.org,D2,Ops/Desk,Leeds\nd3@example.org,D3,Ops/Desk,Leeds\n\
-        d4@example.org,D4,Ops/Desk,Lyon\nd5@example.org,D5,Ops/Desk,Lyon\nd6@example.org,D6,Ops/Desk,Lyon\n\
-        n1@example.org,N1,Ops/Network,Leeds\nn2@example.org,N2,Ops/Network,Leeds\nn3@example.org,N3,Ops/Network,Leeds\n\
-        f1@example.org,F1,Finance,Lyon\n";
+    let csv = LOCATED_ORG;
     app.put_people(&key, csv, false).await;
     let (_, _, wave) = app.draft_wave(json!({})).await;
     app.put_people(&key, csv, false).await;
@@ -202,5 +217,48 @@ async fn an_element_only_one_person_answered_shows_its_count_but_no_mean() {
     assert!(
         page.contains("too few answers to show (1)"),
         "the heatmap says why"
+    );
+}
+
+#[tokio::test]
+async fn the_location_view_compares_with_the_previous_wave_at_that_location() {
+    let app = spawn_app().await;
+    let key = app.api_key("admin").await;
+    let (_, initiative, first) = app.draft_wave(json!({})).await;
+    app.put_people(&key, LOCATED_ORG, false).await;
+    app.post_json(&key, &format!("/api/v1/waves/{first}/launch"), &json!({}))
+        .await;
+    answer(&app, first, &LEEDS, 5, 5).await;
+    let closes = (chrono::Utc::now() + chrono::Duration::days(14)).to_rfc3339();
+    let second: Value = app
+        .post_json(
+            &key,
+            &format!("/api/v1/initiatives/{initiative}/waves"),
+            &json!({"name": "Wave 2", "closes_at": closes}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let second = second["id"].as_i64().expect("wave id");
+    app.post_json(&key, &format!("/api/v1/waves/{second}/launch"), &json!({}))
+        .await;
+    // Awareness 5 -> 4 in Leeds: not low, not below the (Leeds) organisation; declining.
+    answer(&app, second, &LEEDS, 4, 5).await;
+
+    app.login_as("practitioner").await;
+    let page = app
+        .get(&format!("/waves/{second}/results?location=Leeds"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("<strong>Ops</strong>: Awareness"),
+        "a hotspot for Ops"
+    );
+    assert!(
+        page.contains("down 0.5 or more since the previous wave"),
+        "declining"
     );
 }
