@@ -111,22 +111,71 @@ pub async fn load_candidates(
             readiness,
             reason: row.reason,
         };
-        let keep_existing = by_person
-            .get(&row.email)
-            .is_some_and(|old| old.source == "opt_in" && old.eligible);
-        if !keep_existing {
-            let reason = by_person.get(&row.email).and_then(|old| old.reason.clone());
-            let mut candidate = candidate;
-            candidate.reason = candidate.reason.or(reason);
-            by_person.insert(row.email, candidate);
-        }
+        let merged = match by_person.remove(&row.email) {
+            Some(old) => stronger_claim(old, candidate),
+            None => candidate,
+        };
+        by_person.insert(row.email, merged);
     }
     Ok(by_person.into_values().collect())
+}
+
+/// One person both volunteered and was nominated: an eligible opt-in (it carries a
+/// readiness) over a nomination (eligible without one) over an ineligible opt-in,
+/// whatever order the rows came in; a nomination's reason is kept.
+fn stronger_claim(a: ChampionCandidate, b: ChampionCandidate) -> ChampionCandidate {
+    let rank = |c: &ChampionCandidate| match (c.source, c.eligible) {
+        ("opt_in", true) => 2,
+        ("nominated", _) => 1,
+        _ => 0,
+    };
+    let reason = a.reason.clone().or_else(|| b.reason.clone());
+    let mut kept = if rank(&b) > rank(&a) { b } else { a };
+    kept.reason = reason;
+    kept
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn claim(source: &'static str, eligible: bool, reason: Option<&str>) -> ChampionCandidate {
+        ChampionCandidate {
+            person_id: 1,
+            email: "p@example.org".into(),
+            name: "P".into(),
+            team_id: 1,
+            team_path: "Ops".into(),
+            source,
+            eligible,
+            readiness: eligible.then_some(4.0).filter(|_| source == "opt_in"),
+            reason: reason.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn volunteering_and_a_nomination_merge_the_same_way_in_either_order() {
+        let nominated = || claim("nominated", true, Some("Super-user"));
+        let unready = || claim("opt_in", false, None);
+        let ready = || claim("opt_in", true, None);
+        for (a, b) in [(nominated(), unready()), (unready(), nominated())] {
+            let kept = stronger_claim(a, b);
+            assert_eq!(
+                (kept.source, kept.eligible),
+                ("nominated", true),
+                "still eligible"
+            );
+        }
+        for (a, b) in [(nominated(), ready()), (ready(), nominated())] {
+            let kept = stronger_claim(a, b);
+            assert_eq!((kept.source, kept.readiness), ("opt_in", Some(4.0)));
+            assert_eq!(
+                kept.reason.as_deref(),
+                Some("Super-user"),
+                "the reason stays"
+            );
+        }
+    }
 
     #[test]
     fn an_opt_in_with_any_score_of_three_or_less_is_not_eligible() {
