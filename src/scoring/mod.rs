@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod champions;
 mod element_differencing;
 pub mod hotspots;
+pub mod location_differencing;
 pub mod playbook;
 pub mod response;
 pub mod results;

@@ -33,7 +33,8 @@ pub async fn wave_results(
 }
 
 /// A wave's figures for the people of one location only, under the same rules and k.
-/// This view reads the location's responses (the unfiltered one never does).
+/// This view reads the location's responses (the unfiltered one never does), and hides
+/// what the unfiltered view less this one would show of a smaller group (rules §4).
 pub async fn wave_results_at(
     conn: &mut AsyncPgConnection,
     wave: &Wave,
@@ -41,7 +42,10 @@ pub async fn wave_results_at(
 ) -> diesel::QueryResult<WaveResults> {
     let rows =
         crate::db::models::wave_team_stats::load_for_location(conn, wave.id, location).await?;
-    Ok(results_from_rows(rows, wave))
+    let mut results = results_from_rows(rows, wave);
+    let groups = crate::db::models::wave_team_stats::location_groups(conn, wave.id).await?;
+    crate::scoring::location_differencing::hide_cross_view_remainders(&mut results, &groups);
+    Ok(results)
 }
 
 /// Locations of the wave's invitees, for the filter.

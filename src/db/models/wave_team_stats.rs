@@ -87,6 +87,44 @@ pub async fn load_for_location(
     .await
 }
 
+#[derive(QueryableByName)]
+struct GroupRow {
+    #[diesel(sql_type = BigInt)]
+    team_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    location: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    responded: i32,
+    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Integer>)]
+    n: Vec<i32>,
+}
+
+/// Responses per team (own members) and location, for the location views' cross-view
+/// rule (`scoring::location_differencing`).
+pub async fn location_groups(
+    conn: &mut AsyncPgConnection,
+    wave_id: i64,
+) -> QueryResult<Vec<crate::scoring::location_differencing::LocationGroup>> {
+    let rows: Vec<GroupRow> = diesel::sql_query(
+        "SELECT team_id, location, count(*)::int AS responded, \
+           ARRAY[count(score_awareness), count(score_desire), count(score_knowledge), count(score_ability), \
+                 count(score_reinforcement)]::int[] AS n \
+         FROM responses WHERE wave_id = $1 GROUP BY team_id, location",
+    )
+    .bind::<BigInt, _>(wave_id)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::scoring::location_differencing::LocationGroup {
+            team_id: r.team_id,
+            location: r.location,
+            responded: i64::from(r.responded),
+            n: std::array::from_fn(|i| i64::from(r.n.get(i).copied().unwrap_or(0))),
+        })
+        .collect())
+}
+
 /// Adds a response's contribution (minus the one it replaces, on an edit).
 pub async fn add_response(
     conn: &mut AsyncPgConnection,
