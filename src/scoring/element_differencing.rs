@@ -7,24 +7,12 @@
 //! (ties: name), throughout that subtree.
 
 use crate::scoring::results::WaveResults;
+use crate::scoring::tree::ResultLinks;
 
 /// Applies the rule to `results` (teams depth-first, children by name).
 pub(crate) fn hide_element_remainders(results: &mut WaveResults) {
     let k = results.min_group_size;
-    let teams = &results.teams;
-    let index: std::collections::HashMap<i64, usize> = teams
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.team_id, i))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); teams.len()];
-    let mut top = Vec::new();
-    for (i, team) in teams.iter().enumerate() {
-        match team.parent_id.and_then(|p| index.get(&p)) {
-            Some(&p) if team.depth > 0 => children[p].push(i),
-            _ => top.push(i),
-        }
-    }
+    let ResultLinks { children, top, .. } = ResultLinks::of(&results.teams);
     for e in 0..5 {
         let org_count = results.org.elements.and_then(|f| f[e].mean.map(|_| f[e].n));
         hide_under(results, org_count, &top, &children, e, k);

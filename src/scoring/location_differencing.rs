@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use crate::scoring::SuppressionReason;
 use crate::scoring::results::WaveResults;
+use crate::scoring::tree::ResultLinks;
 
 /// Responses of one team's own members from one location (`None`: no location).
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,7 @@ pub fn hide_cross_view_remainders(view: &mut WaveResults, groups: &[LocationGrou
         .enumerate()
         .map(|(i, t)| (t.team_id, i))
         .collect();
+    let links = ResultLinks::of(&view.teams);
     let mut subtree: Vec<Groups> = vec![Groups::new(); view.teams.len()];
     for g in groups {
         if let Some(&i) = index.get(&g.team_id) {
@@ -45,12 +47,8 @@ pub fn hide_cross_view_remainders(view: &mut WaveResults, groups: &[LocationGrou
     for i in (0..view.teams.len()).rev() {
         let own = std::mem::take(&mut subtree[i]);
         for (location, (responded, n)) in &own {
-            match view.teams[i]
-                .parent_id
-                .and_then(|p| index.get(&p))
-                .filter(|_| view.teams[i].depth > 0)
-            {
-                Some(&p) => add(&mut subtree[p], location, *responded, n),
+            match links.parent[i] {
+                Some(p) => add(&mut subtree[p], location, *responded, n),
                 None => add(&mut org, location, *responded, n),
             }
         }

@@ -92,6 +92,43 @@ impl Tree {
     }
 }
 
+/// Parents and children of results laid out depth-first by `compute_results`, by
+/// position; for the passes that run over finished results.
+pub(crate) struct ResultLinks {
+    /// Parent of each team (`None` at the top level).
+    pub parent: Vec<Option<usize>>,
+    /// Children of each team, in the results' order.
+    pub children: Vec<Vec<usize>>,
+    /// Top-level teams (the organisation's children).
+    pub top: Vec<usize>,
+}
+
+impl ResultLinks {
+    /// The links of `teams`.
+    pub fn of(teams: &[crate::scoring::results::TeamResult]) -> ResultLinks {
+        let index: HashMap<i64, usize> = teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.team_id, i))
+            .collect();
+        let mut links = ResultLinks {
+            parent: vec![None; teams.len()],
+            children: vec![Vec::new(); teams.len()],
+            top: Vec::new(),
+        };
+        for (i, team) in teams.iter().enumerate() {
+            match team.parent_id.and_then(|p| index.get(&p)) {
+                Some(&p) if team.depth > 0 => {
+                    links.parent[i] = Some(p);
+                    links.children[p].push(i);
+                }
+                _ => links.top.push(i),
+            }
+        }
+        links
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

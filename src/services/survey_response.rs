@@ -150,9 +150,27 @@ pub async fn save_for_target(
     replace_response(conn, invitation, &response_key, &stored, submission).await
 }
 
+/// [`save_for_target`], or straight to the edit when the one-statement path already
+/// found that the link has answered (`answered_before`).
+pub async fn save_or_edit(
+    conn: &mut AsyncPgConnection,
+    keys: &SurveyKeys,
+    token: &SurveyToken,
+    target: &SurveyTarget,
+    questions: &[SurveyQuestion],
+    submission: &Submission,
+    answered_before: bool,
+) -> Result<(), AppError> {
+    if answered_before {
+        edit_for_target(conn, keys, token, target, questions, submission).await
+    } else {
+        save_for_target(conn, keys, token, target, questions, submission).await
+    }
+}
+
 /// Replaces the answers of a link that has answered before (its first save found a
 /// response): [`save_for_target`] without trying a first save.
-pub async fn edit_for_target(
+async fn edit_for_target(
     conn: &mut AsyncPgConnection,
     keys: &SurveyKeys,
     token: &SurveyToken,

@@ -60,6 +60,27 @@ async fn other_frozen_template(app: &TestApp, wave: i64) -> Vec<i64> {
     items.into_iter().map(|i| i.id).collect()
 }
 
+/// Posts the answering page of `token` with `fields` and the page's CSRF token.
+async fn post_page(
+    app: &TestApp,
+    token: &str,
+    mut fields: Vec<(String, String)>,
+) -> reqwest::Response {
+    let page = app
+        .get(&format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    fields.push(("csrf_token".to_owned(), extract_csrf(&page)));
+    app.client
+        .post(format!("{}/s/{token}", app.address))
+        .form(&fields)
+        .send()
+        .await
+        .expect("POST")
+}
+
 #[tokio::test]
 async fn answers_naming_another_frozen_templates_statements_are_refused_and_nothing_is_stored() {
     let app = spawn_app().await;
@@ -86,21 +107,11 @@ async fn answers_naming_another_frozen_templates_statements_are_refused_and_noth
             "{body}"
         );
     }
-    let page = app
-        .get(&format!("/s/{token}"))
-        .await
-        .text()
-        .await
-        .expect("page");
-    let mut form = vec![("csrf_token".to_owned(), extract_csrf(&page))];
-    form.extend(foreign.iter().map(|id| (format!("q_{id}"), "4".to_owned())));
-    let response = app
-        .client
-        .post(format!("{}/s/{token}", app.address))
-        .form(&form)
-        .send()
-        .await
-        .expect("POST");
+    let form: Vec<(String, String)> = foreign
+        .iter()
+        .map(|id| (format!("q_{id}"), "4".to_owned()))
+        .collect();
+    let response = post_page(&app, &token, form).await;
     assert_eq!(
         response.status().as_u16(),
         422,
@@ -192,23 +203,12 @@ async fn answering_again_through_the_page_replaces_the_answers_and_their_figures
     let token = app.link_of(wave, "d1@example.org").await;
     let first_q = app.questions(&token).await[0].0;
     for value in ["2", "5"] {
-        let page = app
-            .get(&format!("/s/{token}"))
-            .await
-            .text()
-            .await
-            .expect("page");
-        let form = [
-            ("csrf_token".to_owned(), extract_csrf(&page)),
-            (format!("q_{first_q}"), value.to_owned()),
-        ];
-        let response = app
-            .client
-            .post(format!("{}/s/{token}", app.address))
-            .form(&form)
-            .send()
-            .await
-            .expect("POST");
+        let response = post_page(
+            &app,
+            &token,
+            vec![(format!("q_{first_q}"), value.to_owned())],
+        )
+        .await;
         assert_eq!(response.status().as_u16(), 200, "saved {value}");
     }
     let page = app

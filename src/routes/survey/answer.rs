@@ -12,8 +12,7 @@ use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
 use crate::services::survey_link_save::{LinkSave, answered_ids, save_first_answer};
 use crate::services::survey_response::{
-    QuestionCache, SurveyView, edit_for_target, find_target, load_survey, save_for_target,
-    survey_view,
+    QuestionCache, SurveyView, find_target, load_survey, save_or_edit, survey_view,
 };
 use crate::web::Page;
 use crate::web::csrf::CsrfForm;
@@ -160,11 +159,16 @@ pub async fn submit(
             );
         }
     };
-    let saved = if answered_before {
-        edit_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await
-    } else {
-        save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await
-    };
+    let saved = save_or_edit(
+        &mut conn,
+        &keys,
+        &token,
+        &target,
+        &questions,
+        &submission,
+        answered_before,
+    )
+    .await;
     if let Err(e) = saved {
         return link_problem(&page, e);
     }

@@ -14,9 +14,7 @@ use crate::domain::survey_body::SurveyAnswersJson;
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::AppError;
 use crate::services::survey_link_save::{LinkSave, answered_ids, save_first_answer};
-use crate::services::survey_response::{
-    QuestionCache, edit_for_target, find_target, load_survey, save_for_target,
-};
+use crate::services::survey_response::{QuestionCache, find_target, load_survey, save_or_edit};
 
 fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
     SurveyToken::parse(raw).ok_or(AppError::NotFound)
@@ -200,11 +198,16 @@ pub async fn submit(
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
     let submission = body.validate(&ids).map_err(AppError::Validation)?;
-    if answered_before {
-        edit_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
-    } else {
-        save_for_target(&mut conn, &keys, &token, &target, &questions, &submission).await?;
-    }
+    save_or_edit(
+        &mut conn,
+        &keys,
+        &token,
+        &target,
+        &questions,
+        &submission,
+        answered_before,
+    )
+    .await?;
     Ok(saved_reply(target.closes_at))
 }
 
