@@ -20,6 +20,7 @@ use crate::jobs::outbox::Mailer;
 use crate::jobs::shutdown::{SHUTDOWN_TIMEOUT, Stop, stop_on_signal};
 use crate::routes;
 use crate::telemetry::RedactedRootSpan;
+use crate::web::drain::{InFlight, track_in_flight};
 use crate::web::{csrf, error_pages, headers};
 use secrecy::ExposeSecret;
 
@@ -51,6 +52,7 @@ pub struct Application {
     keys: SurveyKeys,
     mailer: Mailer,
     stop: Stop,
+    in_flight: web::Data<InFlight>,
     jobs: Option<BackgroundJobs>,
 }
 
@@ -75,8 +77,10 @@ impl Application {
                 .to_owned(),
         };
         let keys = SurveyKeys::new(settings.application.secret.clone());
+        let in_flight = web::Data::new(InFlight::default());
         let server = run(
             listener,
+            in_flight.clone(),
             pool.clone(),
             tera,
             config,
@@ -92,6 +96,7 @@ impl Application {
             keys,
             mailer,
             stop: Stop::new(),
+            in_flight,
             jobs: None,
         })
     }
@@ -136,8 +141,17 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let handle = self.server.handle();
         let stop = self.stop.clone();
+        let in_flight = self.in_flight.clone();
         let stopper = tokio::spawn(async move {
             stop_on_signal(stop).await;
+            // Not `stop(true)` alone: see `web::drain` for the race it has.
+            handle.pause().await;
+            if !in_flight.finish(SHUTDOWN_TIMEOUT).await {
+                tracing::warn!(
+                    requests = in_flight.count(),
+                    "requests still in flight at the shutdown timeout"
+                );
+            }
             handle.stop(true).await;
         });
         let served = self.server.await;
@@ -160,8 +174,10 @@ pub fn build_tera(dir: &Path) -> anyhow::Result<Tera> {
     Ok(tera)
 }
 
+#[expect(clippy::too_many_arguments, reason = "each is shared state of the app")]
 fn run(
     listener: TcpListener,
+    in_flight: web::Data<InFlight>,
     pool: DbPool,
     tera: Tera,
     config: AppConfig,
@@ -187,6 +203,8 @@ fn run(
             .wrap(headers::security_headers())
             .wrap(from_fn(crate::metrics::record_requests))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
+            .wrap(from_fn(track_in_flight))
+            .app_data(in_flight.clone())
             .app_data(pool.clone())
             .app_data(tera.clone())
             .app_data(config.clone())

@@ -1,7 +1,8 @@
 //! Shared pieces of the HTML side: page rendering, CSRF, flash messages, error pages
-//! and response headers.
+//! response headers, and the count of requests in flight for a graceful stop.
 
 pub mod csrf;
+pub mod drain;
 pub mod error_pages;
 pub mod flash;
 pub mod headers;

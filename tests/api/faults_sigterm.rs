@@ -75,7 +75,11 @@ async fn sigterm_finishes_in_flight_requests_and_leaves_no_email_claimed() {
         .await;
     server.wait_log("email worker stopped", minute).await;
     // The worker is done while the launch still runs: nothing of its is in progress.
-    assert!(server.is_running(), "waits for the request in flight");
+    assert!(
+        server.is_running(),
+        "waits for the request in flight; the server logged:\n{}",
+        server.logs()
+    );
     assert_nothing_in_progress(&mut conn, &sink).await;
     blocker.batch_execute("ROLLBACK").await.expect("release");
 
