@@ -33,6 +33,9 @@ pub enum AppError {
     /// Nothing at that address, or not visible to the caller (404).
     #[error("not found")]
     NotFound,
+    /// No invitation has this survey link (404), said so in words a respondent follows.
+    #[error("this survey link is not valid: check that the whole link from the email was used")]
+    UnknownLink,
     /// No valid session or API key (401).
     #[error("authentication required")]
     Unauthorized,
@@ -134,7 +137,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::UnknownLink => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,

@@ -28,6 +28,24 @@ pub fn validate_submission(
     comments: &BTreeMap<String, String>,
     champion_opt_in: bool,
 ) -> Result<Submission, Vec<FieldError>> {
+    let (submission, errors) = read_submission(question_ids, answers, comments, champion_opt_in);
+    if errors.is_empty() {
+        Ok(submission)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads raw answers as far as they go: every error, and what can be shown back in the
+/// form (the valid answers, and each comment as typed, so an over-long one can be
+/// shortened rather than written again). Only an error-free result may be stored:
+/// [`validate_submission`] gives that.
+pub fn read_submission(
+    question_ids: &[i64],
+    answers: &BTreeMap<String, Option<i64>>,
+    comments: &BTreeMap<String, String>,
+    champion_opt_in: bool,
+) -> (Submission, Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut submission = Submission {
         champion_opt_in,
@@ -65,13 +83,11 @@ pub fn validate_submission(
         } else if text.contains('\0') {
             // PostgreSQL text cannot hold NUL: storing it would fail the whole save.
             errors.push(FieldError::new(field, "must not contain NUL characters"));
-        } else if !text.trim().is_empty() {
+        }
+        let text = text.replace('\0', "");
+        if !text.trim().is_empty() {
             submission.comments.insert(element, text.trim().to_owned());
         }
     }
-    if errors.is_empty() {
-        Ok(submission)
-    } else {
-        Err(errors)
-    }
+    (submission, errors)
 }

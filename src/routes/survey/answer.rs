@@ -7,7 +7,7 @@ use crate::db::DbPool;
 use crate::domain::adkar::Element;
 use crate::domain::likert::LABELS;
 use crate::domain::survey_body::form_fields_to_answers;
-use crate::domain::survey_submission::{Submission, validate_submission};
+use crate::domain::survey_submission::{Submission, read_submission, validate_submission};
 use crate::domain::survey_token::{SurveyKeys, SurveyToken};
 use crate::error::{AppError, FieldError};
 use crate::services::survey_link_save::{LinkSave, answered_ids, save_first_answer};
@@ -142,23 +142,18 @@ pub async fn submit(
     };
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let submission = match validate_submission(&ids, &answers, &comments, opt_in) {
-        Ok(s) => s,
-        Err(errors) => {
-            let view = survey_view(&mut conn, &keys, &token, target, questions).await?;
-            let shown = Submission {
-                champion_opt_in: opt_in,
-                ..Default::default()
-            };
-            return render_form(
-                &page,
-                &view,
-                &shown,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-    };
+    let (submission, errors) = read_submission(&ids, &answers, &comments, opt_in);
+    if !errors.is_empty() {
+        // The form again with what the person entered, not their saved answers.
+        let view = survey_view(&mut conn, &keys, &token, target, questions).await?;
+        return render_form(
+            &page,
+            &view,
+            &submission,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let saved = save_or_edit(
         &mut conn,
         &keys,

@@ -17,7 +17,15 @@ use crate::services::survey_link_save::{LinkSave, answered_ids, save_first_answe
 use crate::services::survey_response::{QuestionCache, find_target, load_survey, save_or_edit};
 
 fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
-    SurveyToken::parse(raw).ok_or(AppError::NotFound)
+    SurveyToken::parse(raw).ok_or(AppError::UnknownLink)
+}
+
+/// A link that finds no invitation is reported as such, not as a bare "not found".
+fn unknown_link(e: AppError) -> AppError {
+    match e {
+        AppError::NotFound => AppError::UnknownLink,
+        other => other,
+    }
 }
 
 /// The answer scale, always 1 to 5.
@@ -126,7 +134,9 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let token = parse_token(&token)?;
     let mut conn = pool.get().await?;
-    let view = load_survey(&mut conn, &keys, &cache, &token).await?;
+    let view = load_survey(&mut conn, &keys, &cache, &token)
+        .await
+        .map_err(unknown_link)?;
     let answers = view.current.as_ref().map(|c| SavedJson {
         answers: c
             .answers
@@ -188,13 +198,14 @@ pub async fn submit(
     let answered_before = match save_first_answer(&mut conn, &keys, &cache, &token, &named, |ids| {
         body.validate(ids).ok()
     })
-    .await?
+    .await
+    .map_err(unknown_link)?
     {
         LinkSave::Saved(first) => return Ok(saved_reply(first.saved_to.closes_at)),
         LinkSave::AlreadyAnswered => true,
         LinkSave::NotSaved => false,
     };
-    let target = find_target(&mut conn, &token).await?;
+    let target = find_target(&mut conn, &token).await.map_err(unknown_link)?;
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
     let submission = body.validate(&ids).map_err(AppError::Validation)?;
@@ -207,7 +218,8 @@ pub async fn submit(
         &submission,
         answered_before,
     )
-    .await?;
+    .await
+    .map_err(unknown_link)?;
     Ok(saved_reply(target.closes_at))
 }
 
