@@ -141,7 +141,12 @@ impl TestApp {
     /// An API key for a new account with `role`.
     pub async fn api_key(&self, role: &str) -> String {
         let email = self.add_user(role).await;
-        accounts::api_key_for(&self.db_url, &email).await
+        self.api_key_of(&email).await
+    }
+
+    /// A new API key for the account `email`.
+    pub async fn api_key_of(&self, email: &str) -> String {
+        accounts::api_key_for(&self.db_url, email).await
     }
 
     /// GETs `path`.

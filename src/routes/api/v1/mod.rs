@@ -2,6 +2,7 @@
 
 pub mod champions;
 pub mod error_responses;
+pub mod initiative_edit;
 pub mod initiatives;
 pub mod openapi;
 pub mod people;

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error_responses as err;
-use super::{champions, initiatives, people, results, survey, teams, waves};
+use super::{champions, initiative_edit, initiatives, people, results, survey, teams, waves};
 
 /// The document. api.md is the contract; this describes it as the code serves it.
 #[derive(OpenApi)]
@@ -24,6 +24,8 @@ use super::{champions, initiatives, people, results, survey, teams, waves};
         teams::list_teams,
         initiatives::list,
         initiatives::create,
+        initiative_edit::show,
+        initiative_edit::update,
         initiatives::create_wave,
         waves::show,
         waves::launch,

@@ -4,7 +4,9 @@
 use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, HttpRequest, Responder, Route, web};
 
-use super::{champions, initiatives, openapi, people, results, survey, teams, waves};
+use super::{
+    champions, initiative_edit, initiatives, openapi, people, results, survey, teams, waves,
+};
 use crate::error::{AppError, FieldError};
 
 /// One route of the table: method, full path, handler.
@@ -55,6 +57,15 @@ where
     ApiRoute::new(("POST", Method::POST), path, handler)
 }
 
+fn patch<F, Args>(path: &'static str, handler: F) -> ApiRoute
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    ApiRoute::new(("PATCH", Method::PATCH), path, handler)
+}
+
 fn put<F, Args>(path: &'static str, handler: F) -> ApiRoute
 where
     F: Handler<Args>,
@@ -74,6 +85,8 @@ fn table() -> Vec<ApiRoute> {
         get("/api/v1/teams", teams::list_teams),
         get("/api/v1/initiatives", initiatives::list),
         post("/api/v1/initiatives", initiatives::create),
+        get("/api/v1/initiatives/{id}", initiative_edit::show),
+        patch("/api/v1/initiatives/{id}", initiative_edit::update),
         post("/api/v1/initiatives/{id}/waves", initiatives::create_wave),
         get("/api/v1/waves/{id}", waves::show),
         post("/api/v1/waves/{id}/launch", waves::launch),
