@@ -42,6 +42,12 @@ pub fn response_rate(invited: i64, responded: i64) -> Option<f64> {
     (invited > 0).then(|| responded as f64 / invited as f64)
 }
 
+/// The response rate as a whole percentage, rounded to the nearest (half up); 0 when
+/// nobody was invited. One rounding for every page, so a team and its wave agree.
+pub fn rate_percent(invited: i64, responded: i64) -> i64 {
+    response_rate(invited, responded).map_or(0, |r| (r * 100.0).round() as i64)
+}
+
 /// Hand-built aggregates for the unit tests.
 #[cfg(test)]
 pub(crate) mod fixtures {
@@ -94,5 +100,15 @@ mod tests {
     fn response_rate_needs_invitations() {
         assert_eq!(response_rate(0, 0), None);
         assert_eq!(response_rate(4, 3), Some(0.75));
+    }
+
+    #[test]
+    fn rate_percent_rounds_to_the_nearest_whole_percent() {
+        assert_eq!(rate_percent(6, 1), 17);
+        assert_eq!(rate_percent(12, 1), 8);
+        assert_eq!(rate_percent(8, 1), 13);
+        assert_eq!(rate_percent(3, 2), 67);
+        assert_eq!(rate_percent(0, 0), 0);
+        assert_eq!(rate_percent(7, 7), 100);
     }
 }

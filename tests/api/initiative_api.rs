@@ -147,3 +147,68 @@ async fn a_bad_edit_names_every_field_and_changes_nothing() {
     let not_a_number = app.get_json(&key, "/api/v1/initiatives/abc").await;
     assert_eq!(not_a_number.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn the_edit_page_shows_a_refused_edit_again_with_its_messages_and_saves_a_good_one() {
+    let app = spawn_app().await;
+    let key = app.api_key("practitioner").await;
+    let sponsor = app.add_user("sponsor").await;
+    let sponsor_id = app
+        .number(&format!("SELECT id FROM users WHERE email = '{sponsor}'"))
+        .await
+        .to_string();
+    let created: Value = app
+        .post_json(&key, "/api/v1/initiatives", &json!({"name": "ITSM"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_i64().expect("id");
+    let (page, api) = (
+        format!("/initiatives/{id}"),
+        format!("/api/v1/initiatives/{id}"),
+    );
+    app.login_as("practitioner").await;
+
+    let refused = app
+        .post_form(
+            &page,
+            &[
+                ("name", " "),
+                ("description", "Typed, not lost"),
+                ("member", &sponsor_id),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let html = refused.text().await.expect("body");
+    assert!(html.contains("The initiative was not saved"), "{html}");
+    assert!(html.contains("<li>name: must be 1 to 200 characters</li>"));
+    assert!(html.contains(">Typed, not lost</textarea>"), "input kept");
+    assert!(
+        html.contains(&format!("name=\"member\" value=\"{sponsor_id}\" checked")),
+        "the ticked member stays ticked"
+    );
+    let unchanged: Value = app.get_json(&key, &api).await.json().await.expect("json");
+    assert_eq!(
+        (&unchanged["name"], &unchanged["sponsors"]),
+        (&json!("ITSM"), &json!([]))
+    );
+
+    let saved = app
+        .post_form(
+            &page,
+            &[
+                ("name", "ITSM 2"),
+                ("description", ""),
+                ("member", &sponsor_id),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    let now: Value = app.get_json(&key, &api).await.json().await.expect("json");
+    assert_eq!(
+        (&now["name"], &now["sponsors"]),
+        (&json!("ITSM 2"), &json!([sponsor]))
+    );
+}

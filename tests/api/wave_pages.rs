@@ -183,3 +183,43 @@ async fn retry_failed_puts_failed_emails_back_in_the_queue() {
     .expect("count");
     assert_eq!(failed.n, 0);
 }
+
+#[tokio::test]
+async fn the_wave_page_shows_each_teams_rate_even_under_k_and_the_time_left() {
+    let app = spawn_app().await;
+    let (_, wave) = app.open_wave().await;
+    let token = app.link_of(wave, "d1@example.org").await;
+    assert_eq!(app.answer_all(&token, |_| 4).await.status().as_u16(), 200);
+    app.login_as("practitioner").await;
+
+    let html = app
+        .get(&format!("/waves/{wave}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+
+    assert!(
+        html.contains("1 of 12 invited have answered (8%)"),
+        "{html}"
+    );
+    let row = |team: &str, invited: u32, responded: u32, rate: u32| {
+        format!(
+            ">{team}</th><td class=\"num\">{invited}</td><td class=\"num\">{responded}</td>\
+             <td class=\"num\">{rate}%</td>"
+        )
+    };
+    for (team, invited, responded, rate) in [
+        ("Desk", 6, 1, 17),
+        ("Ops", 11, 1, 9),
+        ("Network", 3, 0, 0),
+        ("Finance", 1, 0, 0),
+    ] {
+        let expected = row(team, invited, responded, rate);
+        assert!(html.contains(&expected), "{expected} in {html}");
+    }
+    assert!(
+        html.contains("(13 days 23 hours left)"),
+        "closes in 14 days: {html}"
+    );
+}

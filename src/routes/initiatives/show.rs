@@ -18,6 +18,19 @@ use crate::web::Page;
 use crate::web::csrf::CsrfForm;
 use crate::web::flash::redirect_with_flash;
 
+/// The edit form as posted, shown again with its errors.
+struct EditForm<'a> {
+    name: &'a str,
+    description: &'a str,
+    members: Vec<i64>,
+    errors: Vec<FieldError>,
+}
+
+/// The wave form as a fresh page shows it.
+fn new_wave_form() -> serde_json::Value {
+    serde_json::json!({"min_group_size": 5, "reminder_days": "3, 7"})
+}
+
 async fn render(
     page: &Page,
     pool: &DbPool,
@@ -25,6 +38,7 @@ async fn render(
     id: i64,
     wave_form: &serde_json::Value,
     errors: &[FieldError],
+    edit: Option<&EditForm<'_>>,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = pool.get().await?;
     require_read(&mut conn, user, id).await?;
@@ -38,7 +52,10 @@ async fn render(
         .into_iter()
         .filter(|u| u.active && u.role() != Role::Admin)
         .map(|u| {
-            let chosen = members.iter().any(|m| m.user_id == u.id);
+            let chosen = match edit {
+                Some(edit) => edit.members.contains(&u.id),
+                None => members.iter().any(|m| m.user_id == u.id),
+            };
             serde_json::json!({"id": u.id, "name": u.name, "email": u.email, "role": u.role, "chosen": chosen})
         })
         .collect();
@@ -58,7 +75,16 @@ async fn render(
     ctx.insert("teams", &teams);
     ctx.insert("wave_form", wave_form);
     ctx.insert("errors", errors);
-    let status = if errors.is_empty() {
+    let edit_errors = edit.map_or(&[][..], |e| e.errors.as_slice());
+    ctx.insert("edit_errors", edit_errors);
+    ctx.insert(
+        "edit",
+        &edit.map_or_else(
+            || serde_json::json!({"name": initiative.name, "description": initiative.description}),
+            |e| serde_json::json!({"name": e.name, "description": e.description}),
+        ),
+    );
+    let status = if errors.is_empty() && edit_errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -74,15 +100,7 @@ pub async fn show(
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    render(
-        &page,
-        &pool,
-        &user,
-        *id,
-        &serde_json::json!({"min_group_size": 5, "reminder_days": "3, 7"}),
-        &[],
-    )
-    .await
+    render(&page, &pool, &user, *id, &new_wave_form(), &[], None).await
 }
 
 /// Form fields repeat (`member`, `team_id`), so the form is read as pairs.
@@ -95,34 +113,37 @@ fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
-/// Saves name, description, sponsors and practitioners.
+/// Saves name, description, sponsors and practitioners; the form again with messages
+/// when the name or description is not valid.
 #[tracing::instrument(name = "Update initiative", skip_all, fields(initiative_id = *id))]
 pub async fn update(
     user: CurrentUser,
+    page: Page,
     pool: web::Data<DbPool>,
     id: web::Path<i64>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<HttpResponse, AppError> {
     user.require_operator()?;
     let (name, description) = (field(&pairs, "name"), field(&pairs, "description"));
-    if let Err(AppError::Validation(errors)) = validate_initiative(name, description) {
-        let message = errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Ok(redirect_with_flash(
-            &format!("/initiatives/{id}"),
-            &format!("Not saved. {message}"),
-        ));
-    }
-    let mut conn = pool.get().await?;
-    let staff = User::list(&mut conn).await?;
-    let members: Vec<(i64, &str)> = pairs
+    let chosen: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "member")
         .filter_map(|(_, v)| v.parse::<i64>().ok())
-        .filter_map(|uid| staff.iter().find(|u| u.id == uid))
+        .collect();
+    if let Err(AppError::Validation(errors)) = validate_initiative(name, description) {
+        let edit = EditForm {
+            name,
+            description,
+            members: chosen,
+            errors,
+        };
+        return render(&page, &pool, &user, *id, &new_wave_form(), &[], Some(&edit)).await;
+    }
+    let mut conn = pool.get().await?;
+    let staff = User::list(&mut conn).await?;
+    let members: Vec<(i64, &str)> = chosen
+        .iter()
+        .filter_map(|uid| staff.iter().find(|u| u.id == *uid))
         .filter_map(|u| match u.role() {
             Role::Sponsor => Some((u.id, "sponsor")),
             Role::Practitioner => Some((u.id, "practitioner")),
@@ -181,7 +202,7 @@ pub async fn create_wave(
         Err(AppError::Validation(errors)) => {
             drop(conn);
             let echo = serde_json::json!({"name": input.name, "closes_at": input.closes_at, "min_group_size": field(&pairs, "min_group_size"), "reminder_days": reminder_text, "sponsor_message": input.sponsor_message});
-            return render(&page, &pool, &user, *id, &echo, &errors).await;
+            return render(&page, &pool, &user, *id, &echo, &errors, None).await;
         }
         Err(other) => return Err(other),
     };

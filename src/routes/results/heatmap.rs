@@ -148,14 +148,6 @@ fn hidden(reason: Option<SuppressionReason>) -> &'static str {
     }
 }
 
-fn rate(invited: i64, responded: i64) -> i64 {
-    if invited == 0 {
-        0
-    } else {
-        responded * 100 / invited
-    }
-}
-
 /// Rows for `results`: the organisation, then teams within `scope` (a team's subtree,
 /// or all) down to `max_depth` levels below it.
 pub fn heatmap_rows(
@@ -177,7 +169,7 @@ pub fn heatmap_rows(
         depth: 0,
         invited: org.invited,
         responded: org.responded,
-        rate: rate(org.invited, org.responded),
+        rate: crate::scoring::rate_percent(org.invited, org.responded),
         hidden: org
             .suppressed
             .then_some("hidden: fewer responses than the minimum group size"),
@@ -214,7 +206,7 @@ pub fn heatmap_rows(
             depth: team.depth - base_depth + 1,
             invited: team.invited,
             responded: team.responded,
-            rate: rate(team.invited, team.responded),
+            rate: crate::scoring::rate_percent(team.invited, team.responded),
             hidden: team.suppressed.then(|| hidden(team.suppression_reason)),
             cells: team
                 .elements

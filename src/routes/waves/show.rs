@@ -71,7 +71,7 @@ pub async fn show(
         .zip(&by_responded)
         .filter(|(i, _)| i.subtree_people > 0)
         .map(|(i, r)| {
-            let rate = r.subtree_people * 100 / i.subtree_people.max(1);
+            let rate = crate::scoring::rate_percent(i.subtree_people, r.subtree_people);
             serde_json::json!({"name": i.name, "path": i.path, "depth": i.depth, "invited": i.subtree_people, "responded": r.subtree_people, "rate": rate})
         })
         .collect();
@@ -81,7 +81,7 @@ pub async fn show(
     ctx.insert("summary", &summary);
     ctx.insert(
         "rate_percent",
-        &((summary.response_rate * 100.0).round() as i64),
+        &crate::scoring::rate_percent(summary.invited, summary.responded),
     );
     let total_mail = summary.emails.queued + summary.emails.sent + summary.emails.failed;
     ctx.insert("mail_total", &total_mail);
