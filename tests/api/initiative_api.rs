@@ -9,6 +9,17 @@ use crate::schema_check::check;
 
 const ONE: &str = "/api/v1/initiatives/{id}";
 
+/// Creates an initiative "ITSM" with `key`; returns its id.
+async fn new_initiative(app: &TestApp, key: &str) -> i64 {
+    let created: Value = app
+        .post_json(key, "/api/v1/initiatives", &json!({"name": "ITSM"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    created["id"].as_i64().expect("id")
+}
+
 async fn patch_json(app: &TestApp, key: &str, id: i64, body: &Value) -> reqwest::Response {
     app.client
         .patch(format!("{}/api/v1/initiatives/{id}", app.address))
@@ -26,13 +37,7 @@ async fn an_operator_edits_name_sponsors_and_practitioners_and_the_sponsor_then_
     let key = app.api_key("practitioner").await;
     let sponsor = app.add_user("sponsor").await;
     let practitioner = app.add_user("practitioner").await;
-    let created: Value = app
-        .post_json(&key, "/api/v1/initiatives", &json!({"name": "ITSM"}))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"].as_i64().expect("id");
+    let id = new_initiative(&app, &key).await;
     let path = format!("/api/v1/initiatives/{id}");
 
     let members = json!({"sponsors": [sponsor.to_uppercase()], "practitioners": [practitioner]});
@@ -90,13 +95,7 @@ async fn a_bad_edit_names_every_field_and_changes_nothing() {
     let key = app.api_key("admin").await;
     let sponsor = app.add_user("sponsor").await;
     let practitioner = app.add_user("practitioner").await;
-    let created: Value = app
-        .post_json(&key, "/api/v1/initiatives", &json!({"name": "ITSM"}))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"].as_i64().expect("id");
+    let id = new_initiative(&app, &key).await;
     let before = patch_json(&app, &key, id, &json!({"sponsors": [sponsor]}))
         .await
         .json::<Value>()
@@ -157,13 +156,7 @@ async fn the_edit_page_shows_a_refused_edit_again_with_its_messages_and_saves_a_
         .number(&format!("SELECT id FROM users WHERE email = '{sponsor}'"))
         .await
         .to_string();
-    let created: Value = app
-        .post_json(&key, "/api/v1/initiatives", &json!({"name": "ITSM"}))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"].as_i64().expect("id");
+    let id = new_initiative(&app, &key).await;
     let (page, api) = (
         format!("/initiatives/{id}"),
         format!("/api/v1/initiatives/{id}"),

@@ -93,15 +93,7 @@ async fn a_respondent_answers_sees_their_answers_and_changes_them() {
     let app = spawn_app().await;
     let (_, wave) = app.open_wave().await;
     let token = app.link_of(wave, "d1@example.org").await;
-    let survey: Value = app
-        .client
-        .get(format!("{}/api/v1/survey/{token}", app.address))
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let survey: Value = app.survey_json(&token).await;
     assert_eq!(survey["questions"].as_array().expect("questions").len(), 20);
     assert_eq!(survey["answers"], Value::Null);
     assert_eq!(survey["scale"], json!({"min": 1, "max": 5}));
@@ -138,15 +130,7 @@ async fn a_respondent_answers_sees_their_answers_and_changes_them() {
     let (kept, recounted) = all_figures(&app, wave).await;
     assert_eq!(kept, recounted, "every running figure follows the edit");
     assert_eq!(kept[2], 5.0, "the desire sum is the new answer's");
-    let survey: Value = app
-        .client
-        .get(format!("{}/api/v1/survey/{token}", app.address))
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let survey: Value = app.survey_json(&token).await;
     assert!(
         survey["answers"]["answers"]
             .as_object()
@@ -284,15 +268,7 @@ async fn thirty_two_concurrent_submissions_of_one_link_make_one_consistent_respo
         kept, recounted,
         "every running figure equals the stored response"
     );
-    let stored: Value = app
-        .client
-        .get(format!("{}/api/v1/survey/{token}", app.address))
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let stored: Value = app.survey_json(&token).await;
     let stored = stored["answers"]["answers"].as_object().expect("answers");
     assert!(
         bodies.iter().any(|b| b == stored),

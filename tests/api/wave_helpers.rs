@@ -162,17 +162,21 @@ impl TestApp {
             .1
     }
 
-    /// The survey's question ids by element, from the API.
-    pub async fn questions(&self, token: &str) -> Vec<(i64, String)> {
-        let survey: Value = self
-            .client
+    /// `GET /api/v1/survey/{token}` as JSON (no API key: the token is the credential).
+    pub async fn survey_json(&self, token: &str) -> Value {
+        self.client
             .get(format!("{}/api/v1/survey/{token}", self.address))
             .send()
             .await
             .expect("GET")
             .json()
             .await
-            .expect("json");
+            .expect("json")
+    }
+
+    /// The survey's question ids by element, from the API.
+    pub async fn questions(&self, token: &str) -> Vec<(i64, String)> {
+        let survey = self.survey_json(token).await;
         survey["questions"]
             .as_array()
             .expect("questions")
