@@ -48,15 +48,7 @@ async fn results_follow_the_rules_for_roll_up_suppression_and_barriers() {
         results["org"]["elements"]["awareness"],
         json!({"n": 9, "mean": 2.89})
     );
-    let team = |path: &str| {
-        results["teams"]
-            .as_array()
-            .expect("teams")
-            .iter()
-            .find(|t| t["path"] == path)
-            .cloned()
-            .expect(path)
-    };
+    let team = |path: &str| crate::wave_helpers::team_entry(&results, path);
     let network = team("Ops/Network");
     assert_eq!(
         (

@@ -238,3 +238,14 @@ impl TestApp {
         assert_eq!(response.status().as_u16(), 200, "{email} answers");
     }
 }
+
+/// The entry of the team at `path` in a results body (`GET /api/v1/waves/{id}/results`).
+pub fn team_entry(results: &Value, path: &str) -> Value {
+    results["teams"]
+        .as_array()
+        .expect("teams")
+        .iter()
+        .find(|t| t["path"] == path)
+        .cloned()
+        .unwrap_or_else(|| panic!("{path} in {results}"))
+}

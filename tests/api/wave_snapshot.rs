@@ -49,15 +49,7 @@ async fn an_answer_counts_for_the_team_at_launch_even_after_a_move() {
         .json()
         .await
         .expect("json");
-    let team = |path: &str| {
-        results["teams"]
-            .as_array()
-            .expect("teams")
-            .iter()
-            .find(|t| t["path"] == path)
-            .cloned()
-            .unwrap_or_else(|| panic!("{path} in {results}"))
-    };
+    let team = |path: &str| crate::wave_helpers::team_entry(&results, path);
     assert_eq!(team("Ops/Desk")["responded"], 1);
     assert_eq!(team("Ops/Desk")["invited"], 6, "invited as at launch");
     assert_eq!(team("Finance")["responded"], 0);
