@@ -42,6 +42,7 @@ mod survey;
 mod survey_first_save;
 mod survey_page_errors;
 mod survey_privacy;
+mod survey_template;
 mod two_instances;
 mod wave_helpers;
 mod wave_pages;
