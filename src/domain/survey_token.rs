@@ -47,6 +47,13 @@ impl SurveyToken {
     }
 }
 
+/// A new invitation id: 128 random bits (all of them: not a UUID v4, which fixes 6),
+/// so a link derived from it has at least 128 random bits even for someone who knows
+/// the server key.
+pub fn new_invitation_id() -> Uuid {
+    Uuid::from_bytes(rand::random())
+}
+
 /// Derives tokens, response keys and answered-seals with the server key.
 #[derive(Clone)]
 pub struct SurveyKeys {
@@ -104,6 +111,16 @@ mod tests {
 
     fn keys(secret: &str) -> SurveyKeys {
         SurveyKeys::new(SecretString::from(secret))
+    }
+
+    #[test]
+    fn invitation_ids_use_all_128_bits() {
+        let ids: Vec<Uuid> = (0..64).map(|_| new_invitation_id()).collect();
+        // A UUID v4 always has version 4 and variant bits 10; random bits do not.
+        assert!(ids.iter().any(|id| id.get_version_num() != 4));
+        assert!(ids.iter().any(|id| id.as_bytes()[8] & 0xc0 != 0x80));
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::db::models::initiative::Initiative;
 use crate::db::models::survey_template::{DEFAULT_TEMPLATE_ID, SurveyTemplate};
 use crate::db::models::wave::Wave;
 use crate::db::schema::waves;
-use crate::domain::survey_token::SurveyKeys;
+use crate::domain::survey_token::{SurveyKeys, new_invitation_id};
 use crate::error::{AppError, FieldError};
 
 /// Invitations written per statement.
@@ -74,7 +74,7 @@ pub async fn launch_wave(
             return Err(AppError::Validation(vec![FieldError::new("team_ids", "nobody active is in the chosen teams; import people first")]));
         }
         for chunk in invitees.chunks(CHUNK) {
-            let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::new_v4()).collect();
+            let ids: Vec<Uuid> = chunk.iter().map(|_| new_invitation_id()).collect();
             let hashes: Vec<Vec<u8>> = ids.iter().map(|id| keys.token_for(*id).hash()).collect();
             let people: Vec<i64> = chunk.iter().map(|i| i.person_id).collect();
             let teams: Vec<i64> = chunk.iter().map(|i| i.team_id).collect();
