@@ -39,6 +39,7 @@ mod security_xss_data;
 mod security_xss_mail;
 mod smtp;
 mod survey;
+mod survey_dump_order;
 mod survey_first_save;
 mod survey_page_errors;
 mod survey_privacy;
