@@ -89,6 +89,14 @@ async fn sigterm_finishes_in_flight_requests_and_leaves_no_email_claimed() {
         202,
         "the launch in flight finished"
     );
+    assert_eq!(
+        response
+            .headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
+        Some("close"),
+        "a response given while stopping closes its connection"
+    );
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["invited"], 200);
     let exit = server.wait_exit(minute).await.expect("exits");
