@@ -101,9 +101,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &str, max_upload_byte
         "/initiatives/{id}/survey/items/{item}",
         web::post().to(initiatives::survey::edit_item),
     )
-    .route(
-        "/initiatives/{id}/survey/items/{item}/remove",
-        web::post().to(initiatives::survey::remove_item),
+    .service(
+        web::resource("/initiatives/{id}/survey/items/{item}/remove")
+            .route(web::get().to(initiatives::survey::confirm_remove))
+            .route(web::post().to(initiatives::survey::remove_item)),
     )
     .route("/waves/{id}", web::get().to(waves::show::show))
     .route("/waves/{id}/launch", web::post().to(waves::show::launch))

@@ -105,3 +105,39 @@ async fn edited_and_added_statements_go_out_with_a_wave_and_later_edits_do_not_r
         .await;
     assert_eq!(default_texts, 0.0, "the default statements are untouched");
 }
+
+#[tokio::test]
+async fn removing_a_statement_asks_once_and_only_the_post_removes_it() {
+    let app = spawn_app().await;
+    let (_, initiative, _) = app.draft_wave(json!({})).await;
+    app.login_as("practitioner").await;
+    let base = format!("/initiatives/{initiative}/survey");
+    let customised = app.post_form(&format!("{base}/customise"), &[]).await;
+    assert_eq!(customised.status().as_u16(), 303);
+    let own = format!("(SELECT template_id FROM initiatives WHERE id = {initiative})");
+    let item = app
+        .number(&format!(
+            "SELECT id FROM survey_items WHERE template_id = {own} \
+             AND element = 'desire' AND position = 2"
+        ))
+        .await;
+    let count = format!("SELECT count(*) FROM survey_items WHERE template_id = {own}");
+    let remove = format!("{base}/items/{item}/remove");
+
+    let list = app.get(&base).await.text().await.expect("body");
+    assert!(
+        list.contains(&format!("href=\"{remove}\"")),
+        "linked from the list"
+    );
+    let asked = app.get(&remove).await;
+    assert_eq!(asked.status().as_u16(), 200);
+    let html = asked.text().await.expect("body");
+    assert!(html.contains("Remove this statement?") && html.contains("<p>Desire:</p>"));
+    assert!(html.contains(&format!("<form method=\"post\" action=\"{remove}\">")));
+    assert_eq!(app.number(&count).await, 20.0, "asking removes nothing");
+
+    let removed = app.post_form(&remove, &[]).await;
+    assert_eq!(removed.status().as_u16(), 303);
+    assert_eq!(app.number(&count).await, 19.0);
+    assert_eq!(app.get(&remove).await.status().as_u16(), 404, "gone");
+}

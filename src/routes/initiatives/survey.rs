@@ -149,6 +149,31 @@ pub async fn add_item(
     Ok(back(*id, "Statement added."))
 }
 
+/// Asks once before a statement is removed: the statement and a button that removes it.
+#[tracing::instrument(name = "Confirm removing a survey statement", skip_all)]
+pub async fn confirm_remove(
+    user: CurrentUser,
+    page: Page,
+    pool: web::Data<DbPool>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    user.require_operator()?;
+    let (id, item) = path.into_inner();
+    let mut conn = pool.get().await?;
+    let initiative = Initiative::find(&mut conn, id).await?;
+    let template = own_template(&mut conn, id).await?;
+    let question = SurveyTemplate::questions(&mut conn, template)
+        .await?
+        .into_iter()
+        .find(|q| q.id == item)
+        .ok_or(AppError::NotFound)?;
+    let mut ctx = page.context();
+    ctx.insert("initiative", &initiative);
+    ctx.insert("q", &question);
+    ctx.insert("element", question.element().label());
+    page.render("initiatives/survey_remove.html", &ctx)
+}
+
 /// Removes a statement.
 #[tracing::instrument(name = "Remove survey statement", skip_all)]
 pub async fn remove_item(
