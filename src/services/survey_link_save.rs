@@ -88,7 +88,7 @@ pub async fn save_first_answer(
                 submission,
             }))
         }
-        FirstSave::UnknownLink => Err(AppError::NotFound),
+        FirstSave::UnknownLink => Err(AppError::UnknownLink),
         FirstSave::WaveClosed => Err(AppError::Gone("this survey has closed".into())),
         FirstSave::AlreadyAnswered => Ok(LinkSave::AlreadyAnswered),
         FirstSave::OtherTemplate => Ok(LinkSave::NotSaved),

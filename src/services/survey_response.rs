@@ -139,7 +139,7 @@ pub async fn save_for_target(
             return Ok(());
         }
         FirstSave::WaveClosed => return Err(AppError::Gone("this survey has closed".into())),
-        FirstSave::UnknownLink => return Err(AppError::NotFound),
+        FirstSave::UnknownLink => return Err(AppError::UnknownLink),
         FirstSave::OtherTemplate => {
             return Err(AppError::Unexpected(anyhow::anyhow!(
                 "the wave's template changed after it was looked up"

@@ -71,7 +71,7 @@ pub async fn find_target(
     .prepared().get_result(conn)
     .await
     .optional()?
-    .ok_or(AppError::NotFound)?;
+    .ok_or(AppError::UnknownLink)?;
     match (row.open, row.template_id) {
         (true, Some(template_id)) => Ok(SurveyTarget {
             invitation: row.invitation,

@@ -61,7 +61,7 @@ fn render_form(
 
 fn link_problem(page: &Page, error: AppError) -> Result<HttpResponse, AppError> {
     let (status, title, message) = match &error {
-        AppError::NotFound => (
+        AppError::UnknownLink => (
             StatusCode::NOT_FOUND,
             "This link is not valid",
             "Check that you opened the whole link from your email. If it still does not work, ask the change team for a new one.",
@@ -89,7 +89,7 @@ pub async fn show(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let Some(token) = SurveyToken::parse(&token) else {
-        return link_problem(&page, AppError::NotFound);
+        return link_problem(&page, AppError::UnknownLink);
     };
     let mut conn = pool.get().await?;
     match load_survey(&mut conn, &keys, &cache, &token).await {
@@ -112,7 +112,7 @@ pub async fn submit(
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let Some(token) = SurveyToken::parse(&token) else {
-        return link_problem(&page, AppError::NotFound);
+        return link_problem(&page, AppError::UnknownLink);
     };
     let mut conn = pool.get().await?;
     let (answers, comments, opt_in) = form_fields_to_answers(&fields);

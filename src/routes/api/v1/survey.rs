@@ -20,14 +20,6 @@ fn parse_token(raw: &str) -> Result<SurveyToken, AppError> {
     SurveyToken::parse(raw).ok_or(AppError::UnknownLink)
 }
 
-/// A link that finds no invitation is reported as such, not as a bare "not found".
-fn unknown_link(e: AppError) -> AppError {
-    match e {
-        AppError::NotFound => AppError::UnknownLink,
-        other => other,
-    }
-}
-
 /// The answer scale, always 1 to 5.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Scale)]
@@ -134,9 +126,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let token = parse_token(&token)?;
     let mut conn = pool.get().await?;
-    let view = load_survey(&mut conn, &keys, &cache, &token)
-        .await
-        .map_err(unknown_link)?;
+    let view = load_survey(&mut conn, &keys, &cache, &token).await?;
     let answers = view.current.as_ref().map(|c| SavedJson {
         answers: c
             .answers
@@ -198,14 +188,13 @@ pub async fn submit(
     let answered_before = match save_first_answer(&mut conn, &keys, &cache, &token, &named, |ids| {
         body.validate(ids).ok()
     })
-    .await
-    .map_err(unknown_link)?
+    .await?
     {
         LinkSave::Saved(first) => return Ok(saved_reply(first.saved_to.closes_at)),
         LinkSave::AlreadyAnswered => true,
         LinkSave::NotSaved => false,
     };
-    let target = find_target(&mut conn, &token).await.map_err(unknown_link)?;
+    let target = find_target(&mut conn, &token).await?;
     let questions = cache.get(&mut conn, target.template_id).await?;
     let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
     let submission = body.validate(&ids).map_err(AppError::Validation)?;
@@ -218,8 +207,7 @@ pub async fn submit(
         &submission,
         answered_before,
     )
-    .await
-    .map_err(unknown_link)?;
+    .await?;
     Ok(saved_reply(target.closes_at))
 }
 
